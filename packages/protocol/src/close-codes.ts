@@ -1,0 +1,46 @@
+/**
+ * WebSocket close codes Switchboard uses. Codes 4000-4099 mean "reconnect": the client did
+ * nothing wrong and may open a new connection at once. Codes 4100-4199 mean "terminal": the
+ * client must change something before reconnecting. `docs/errors.md` documents each one; a test
+ * keeps the two in step.
+ */
+export interface CloseCodeSpec {
+  readonly code: number;
+  readonly reconnect: boolean;
+  readonly when: string;
+}
+
+export const CLOSE_CODES = {
+  Normal: {
+    code: 1000,
+    reconnect: false,
+    when: 'Sent after a `connection_error` (failed connection auth, bad auth header) and when a client closes normally.',
+  },
+  GoingAway: {
+    code: 1001,
+    reconnect: true,
+    when: 'The server is shutting down (SIGTERM/SIGINT).',
+  },
+  MessageTooBig: {
+    code: 1009,
+    reconnect: false,
+    when: 'A client frame was larger than `limits.frameBytes`.',
+  },
+  InternalError: {
+    code: 1011,
+    reconnect: true,
+    when: 'The server hit an unexpected error on this connection.',
+  },
+  SlowConsumer: {
+    code: 4001,
+    reconnect: true,
+    when: 'The socket\'s send buffer passed `limits.sendBufferBytes`: the client did not read fast enough.',
+  },
+  ConnectionAgeExceeded: {
+    code: 4002,
+    reconnect: true,
+    when: 'The connection reached `limits.connectionAgeMs` (24 h by default, as AppSync).',
+  },
+} as const satisfies Record<string, CloseCodeSpec>;
+
+export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -1,0 +1,91 @@
+/**
+ * The one registry of error types Switchboard sends, over WebSocket (`errors[]` of
+ * `connection_error`, `subscribe_error`, `publish_error`, `unsubscribe_error`, `error`) and over
+ * HTTP (`{ errors: [...] }` bodies). Names follow AppSync Events where AppSync has one.
+ * `docs/errors.md` documents every entry; a test keeps the two in step.
+ */
+export interface ErrorTypeSpec {
+  /** HTTP status for `POST /event`, and the `errorCode` in error objects. */
+  readonly status: number;
+  /** When the server sends it. */
+  readonly when: string;
+}
+
+export const ERROR_TYPES = {
+  BadRequestException: {
+    status: 400,
+    when: 'The request is malformed: invalid JSON, a missing or invalid field, an invalid channel or id, too many or too large events.',
+  },
+  UnauthorizedException: {
+    status: 401,
+    when: 'Credentials are missing, unknown, expired, or of an auth mode the operation does not allow.',
+  },
+  ResourceNotFound: {
+    status: 404,
+    when: 'The channel names a namespace that is not configured, or the HTTP route does not exist.',
+  },
+  MethodNotAllowedException: {
+    status: 405,
+    when: 'An HTTP route was called with a method it does not serve.',
+  },
+  UnsupportedOperation: {
+    status: 400,
+    when: 'A WebSocket message has a `type` the protocol does not define.',
+  },
+  UnknownOperationError: {
+    status: 400,
+    when: '`unsubscribe` names a subscription id that is not active on this connection.',
+  },
+  MaxSubscriptionsReachedError: {
+    status: 400,
+    when: 'A connection asked for more subscriptions than `limits.subscriptionsPerConnection`.',
+  },
+  LimitExceededError: {
+    status: 429,
+    when: 'A connection published faster than `limits.publishesPerSecond`, or queued more operations than `limits.pendingOperations`.',
+  },
+  PayloadTooLargeException: {
+    status: 413,
+    when: 'An HTTP request body is larger than `limits.httpBodyBytes`.',
+  },
+  InternalFailureException: {
+    status: 500,
+    when: 'The server failed in a way the client could not cause; the server log has the details under the same request id.',
+  },
+} as const satisfies Record<string, ErrorTypeSpec>;
+
+export type ErrorType = keyof typeof ERROR_TYPES;
+
+/** An error object as it appears in every `errors` array on the wire. */
+export interface WireError {
+  errorType: string;
+  message: string;
+  errorCode?: number;
+}
+
+/**
+ * An error the client caused or must hear about. Carries the registry type; its status is the
+ * registry's. Throw it anywhere below the transport: the transport turns it into the right frame
+ * or HTTP response.
+ */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  readonly errorType: ErrorType;
+
+  constructor(errorType: ErrorType, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.errorType = errorType;
+  }
+
+  get status(): number {
+    return ERROR_TYPES[this.errorType].status;
+  }
+
+  toWire(): WireError {
+    return { errorType: this.errorType, message: this.message, errorCode: this.status };
+  }
+}
+
+export function isProtocolError(value: unknown): value is ProtocolError {
+  return value instanceof ProtocolError;
+}

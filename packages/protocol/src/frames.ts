@@ -1,0 +1,46 @@
+import type { WireError } from './errors.js';
+import type { ErrorReplyType, FailedEvent, SuccessfulEvent } from './messages.js';
+
+/**
+ * Builders for every server frame, as JSON text ready to send. `data` frames are built in two
+ * parts so a fan-out encodes the event once and the subscription id once (see `dataFrame`).
+ */
+export const KA_FRAME = '{"type":"ka"}';
+
+export function connectionAckFrame(connectionTimeoutMs: number): string {
+  return JSON.stringify({ type: 'connection_ack', connectionTimeoutMs });
+}
+
+export function connectionErrorFrame(errors: WireError[]): string {
+  return JSON.stringify({ type: 'connection_error', errors });
+}
+
+export function subscribeSuccessFrame(id: string): string {
+  return JSON.stringify({ type: 'subscribe_success', id });
+}
+
+export function unsubscribeSuccessFrame(id: string): string {
+  return JSON.stringify({ type: 'unsubscribe_success', id });
+}
+
+export function publishSuccessFrame(id: string, successful: SuccessfulEvent[], failed: FailedEvent[]): string {
+  return JSON.stringify({ type: 'publish_success', id, successful, failed });
+}
+
+/** An error reply; `id` is omitted from generic `error` frames when the message had none. */
+export function errorFrame(type: ErrorReplyType, id: string | undefined, errors: WireError[]): string {
+  return JSON.stringify(id === undefined ? { type, errors } : { type, id, errors });
+}
+
+/** The constant head of every `data` frame for one subscription id. */
+export function dataFramePrefix(subscriptionId: string): string {
+  return `{"type":"data","id":${JSON.stringify(subscriptionId)},"event":`;
+}
+
+/**
+ * A `data` frame. `encodedEvent` is `JSON.stringify(event)` where `event` is the event's JSON
+ * string (decision D1: `event` travels as a string), computed once per event per fan-out.
+ */
+export function dataFrame(prefix: string, encodedEvent: string): string {
+  return prefix + encodedEvent + '}';
+}

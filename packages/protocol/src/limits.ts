@@ -1,0 +1,39 @@
+/** Protocol limits (decision D13). Every one is configurable in the server; these are defaults. */
+export interface Limits {
+  /** Events in one publish. @default 5 */
+  eventsPerPublish: number;
+  /** Bytes of one event (its JSON string, UTF-8). @default 245760 (240 KiB) */
+  eventBytes: number;
+  /** Active subscriptions on one connection. @default 200 */
+  subscriptionsPerConnection: number;
+  /** Publishes per second on one connection (token bucket, burst of the same size). @default 25 */
+  publishesPerSecond: number;
+  /** Largest WebSocket frame a client may send. @default 1310720 (1.25 MiB: 5 events of 240 KiB plus framing) */
+  frameBytes: number;
+  /** Largest `POST /event` body. @default 1310720 */
+  httpBodyBytes: number;
+  /** Bytes queued for a socket before it is closed as a slow consumer. @default 4194304 (4 MiB) */
+  sendBufferBytes: number;
+  /** Operations queued on one connection and not yet answered. @default 100 */
+  pendingOperations: number;
+  /** Maximum connection age in ms. @default 86400000 (24 h) */
+  connectionAgeMs: number;
+  /** Interval between `ka` frames in ms. @default 60000 */
+  keepAliveMs: number;
+  /** `connectionTimeoutMs` announced in `connection_ack`. @default 300000 */
+  connectionTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  eventsPerPublish: 5,
+  eventBytes: 240 * 1024,
+  subscriptionsPerConnection: 200,
+  publishesPerSecond: 25,
+  frameBytes: 1280 * 1024,
+  httpBodyBytes: 1280 * 1024,
+  sendBufferBytes: 4 * 1024 * 1024,
+  pendingOperations: 100,
+  connectionAgeMs: 24 * 60 * 60 * 1000,
+  keepAliveMs: 60_000,
+  connectionTimeoutMs: 300_000,
+});

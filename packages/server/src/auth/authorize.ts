@@ -1,0 +1,42 @@
+import { ProtocolError, isProtocolError } from '@switchboard/protocol';
+import type { AuthGrant, AuthMode, AuthRequest, Authorizer } from './types.js';
+
+/**
+ * Picks the auth mode from what the request presents, among the modes the operation allows, and
+ * verifies it. When several allowed modes are presented they are tried in the configured order and
+ * the first grant wins; if all fail, the first failure is reported.
+ */
+export class AuthService {
+  readonly #authorizers: ReadonlyMap<AuthMode, Authorizer>;
+
+  constructor(authorizers: readonly Authorizer[]) {
+    this.#authorizers = new Map(authorizers.map((a) => [a.mode, a]));
+  }
+
+  has(mode: AuthMode): boolean {
+    return this.#authorizers.has(mode);
+  }
+
+  async authorize(allowed: readonly AuthMode[], request: AuthRequest): Promise<AuthGrant> {
+    let firstError: unknown;
+    let presented = false;
+    for (const mode of allowed) {
+      const authorizer = this.#authorizers.get(mode);
+      if (authorizer === undefined || !authorizer.presents(request)) continue;
+      presented = true;
+      try {
+        return await authorizer.authorize(request);
+      } catch (err) {
+        firstError ??= err;
+      }
+    }
+    if (!presented) {
+      throw new ProtocolError(
+        'UnauthorizedException',
+        `You are not authorized to make this call: no credentials for the allowed auth modes (${allowed.join(', ')}).`,
+      );
+    }
+    if (isProtocolError(firstError)) throw firstError;
+    throw new ProtocolError('InternalFailureException', 'Authorization failed unexpectedly.', { cause: firstError });
+  }
+}

@@ -1,0 +1,47 @@
+import type { AuthHeaders } from '@switchboard/protocol';
+
+/** AppSync's auth mode names. Only the modes with an `Authorizer` configured can be used. */
+export const AUTH_MODES = [
+  'API_KEY',
+  'AMAZON_COGNITO_USER_POOLS',
+  'OPENID_CONNECT',
+  'AWS_LAMBDA',
+  'AWS_IAM',
+] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** The operation being authorized, named as AppSync's Lambda authorizer request names it. */
+export type AuthOperation = 'EVENT_CONNECT' | 'EVENT_PUBLISH' | 'EVENT_SUBSCRIBE';
+
+export interface AuthRequest {
+  readonly operation: AuthOperation;
+  /** Lower-cased header names: the credentials and request headers of this operation. */
+  readonly headers: AuthHeaders;
+  /** Absent for EVENT_CONNECT. */
+  readonly namespace?: string;
+  /** Normalized channel path; absent for EVENT_CONNECT. */
+  readonly channel?: string;
+}
+
+/** What a handler sees as `ctx.identity`: `null` for API keys, a mode-specific object otherwise. */
+export type Identity = Readonly<Record<string, unknown>> | null;
+
+export interface AuthGrant {
+  readonly mode: AuthMode;
+  readonly identity: Identity;
+}
+
+/**
+ * One auth mode. Contract:
+ * - `presents` is cheap and synchronous: true when the request carries this mode's kind of
+ *   credential (for API keys, an `x-api-key` header). It never verifies anything.
+ * - `authorize` verifies the credential for this operation and resolves with the identity, or
+ *   rejects with a `ProtocolError` of type `UnauthorizedException`. Any other rejection is a
+ *   server fault and is reported as `InternalFailureException`, never as a grant.
+ * - Neither logs credentials.
+ */
+export interface Authorizer {
+  readonly mode: AuthMode;
+  presents(request: AuthRequest): boolean;
+  authorize(request: AuthRequest): AuthGrant | Promise<AuthGrant>;
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
+import { AUTH_MODES } from '../auth/types.js';
+import { LOG_LEVELS } from '../log/logger.js';
+
+/**
+ * The configuration schema: one place gives the types, the defaults and the validation.
+ * `docs/configuration.md` describes every key. Unknown keys are errors, so a typo never silently
+ * falls back to a default.
+ */
+const authMode = z.enum(AUTH_MODES);
+const modeList = z.array(authMode).min(1, 'must list at least one auth mode');
+const positiveInt = z.number().int().positive();
+
+const apiKey = z
+  .object({
+    /** The key clients send in `x-api-key`. */
+    key: z.string().min(16, 'must be at least 16 characters'),
+    /** ISO 8601 date-time or epoch seconds after which the key is refused. */
+    expires: z.union([z.string().datetime({ offset: true }), z.number().int().positive()]).optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const namespace = z
+  .object({
+    name: z.string().refine(isValidNamespaceName, 'must be 1-50 of A-Z a-z 0-9 -, not starting or ending with -'),
+    /** Overrides `auth.publishModes` for this namespace. */
+    publishModes: modeList.optional(),
+    /** Overrides `auth.subscribeModes` for this namespace. */
+    subscribeModes: modeList.optional(),
+  })
+  .strict();
+
+const limits = z
+  .object({
+    eventsPerPublish: positiveInt.default(DEFAULT_LIMITS.eventsPerPublish),
+    eventBytes: positiveInt.default(DEFAULT_LIMITS.eventBytes),
+    subscriptionsPerConnection: positiveInt.default(DEFAULT_LIMITS.subscriptionsPerConnection),
+    publishesPerSecond: positiveInt.default(DEFAULT_LIMITS.publishesPerSecond),
+    frameBytes: positiveInt.default(DEFAULT_LIMITS.frameBytes),
+    httpBodyBytes: positiveInt.default(DEFAULT_LIMITS.httpBodyBytes),
+    sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
+    pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
+    connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
+    keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
+    connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
+  })
+  .strict();
+
+const server = z
+  .object({
+    host: z.string().min(1).default('0.0.0.0'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
+    /** Origins allowed to call `POST /event` from a browser; `*` allows any. */
+    corsOrigins: z.array(z.string().min(1)).default(['*']),
+    /** How long shutdown waits for sockets to close before cutting them. */
+    shutdownTimeoutMs: positiveInt.default(5000),
+  })
+  .strict();
+
+const auth = z
+  .object({
+    apiKeys: z.array(apiKey).default([]),
+    /** Modes accepted when a WebSocket connects. Default: every configured mode. */
+    connectionModes: modeList.optional(),
+    /** Modes accepted for publish, unless a namespace overrides them. Default: every configured mode. */
+    publishModes: modeList.optional(),
+    /** Modes accepted for subscribe, unless a namespace overrides them. Default: every configured mode. */
+    subscribeModes: modeList.optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: server.default({}),
+    log: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().default({}),
+    auth: auth.default({}),
+    namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
+    limits: limits.default({}),
+    broker: z.object({ type: z.literal('memory') }).strict().default({ type: 'memory' }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.namespaces.forEach((ns, i) => {
+      if (seen.has(ns.name)) {
+        ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `duplicate namespace "${ns.name}"` });
+      }
+      seen.add(ns.name);
+    });
+    const configured = configuredModes(config.auth);
+    if (configured.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['auth'], message: 'configure at least one auth provider (auth.apiKeys)' });
+    }
+    const checkModes = (modes: readonly string[] | undefined, path: (string | number)[]): void => {
+      modes?.forEach((mode, i) => {
+        if (!configured.includes(mode as AuthModeName)) {
+          ctx.addIssue({ code: 'custom', path: [...path, i], message: `auth mode ${mode} has no provider configured` });
+        }
+      });
+    };
+    checkModes(config.auth.connectionModes, ['auth', 'connectionModes']);
+    checkModes(config.auth.publishModes, ['auth', 'publishModes']);
+    checkModes(config.auth.subscribeModes, ['auth', 'subscribeModes']);
+    config.namespaces.forEach((ns, i) => {
+      checkModes(ns.publishModes, ['namespaces', i, 'publishModes']);
+      checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
+    });
+  });
+
+type AuthModeName = (typeof AUTH_MODES)[number];
+
+/** The modes that have a provider configured, in AppSync's order. */
+export function configuredModes(auth: z.infer<typeof configSchema>['auth']): AuthModeName[] {
+  return auth.apiKeys.length > 0 ? ['API_KEY'] : [];
+}
+
+/** A validated configuration with every default filled in. */
+export type Config = z.infer<typeof configSchema>;
+/** What a config file may contain (defaults optional). */
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ProtocolError, isProtocolError, isRecord } from '@switchboard/protocol';
+import { requestHeaders } from '../auth/headers.js';
+import type { Core } from '../ops/core.js';
+import { publish } from '../ops/publish.js';
+import { readBody } from './body.js';
+import { Cors } from './cors.js';
+
+export interface HttpState {
+  /** False while starting and while shutting down: `/healthz` answers 503. */
+  ready: boolean;
+}
+
+/**
+ * The HTTP API: `POST /event` (publish), `OPTIONS` (CORS preflight), `GET /healthz`. Every
+ * response carries `x-amzn-RequestId`; errors are `{ errors: [{ errorType, message, errorCode }] }`.
+ */
+export function createRequestListener(core: Core, state: HttpState): RequestListener {
+  const cors = new Cors(core.config.server.corsOrigins);
+  return (req, res) => {
+    const requestId = randomUUID();
+    res.setHeader('x-amzn-requestid', requestId);
+    route(core, state, cors, req, res, requestId).catch((err: unknown) => {
+      if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
+        core.log.error('http request failed', { requestId, err });
+      }
+      const error = isProtocolError(err) ? err : new ProtocolError('InternalFailureException', 'The request failed unexpectedly; see the server log');
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof ProtocolError && err.errorType === 'PayloadTooLargeException') res.setHeader('connection', 'close');
+      sendJson(res, error.status, { errors: [error.toWire()] });
+    });
+  };
+}
+
+async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+  const path = (req.url ?? '/').split('?', 1)[0];
+  if (req.method === 'OPTIONS') return cors.preflight(req, res);
+  cors.apply(req, res);
+  if (path === '/healthz') {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
+    return sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ok' : 'unavailable' });
+  }
+  if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
+  if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
+
+  const body = parseJson(await readBody(req, core.limits.httpBodyBytes));
+  if (!isRecord(body)) throw new ProtocolError('BadRequestException', 'Request body must be a JSON object {"channel", "events"}');
+  const { channel, events } = body;
+  if (typeof channel !== 'string') throw new ProtocolError('BadRequestException', 'Request body "channel" must be a string');
+  if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) {
+    throw new ProtocolError('BadRequestException', 'Request body "events" must be an array of JSON-encoded strings');
+  }
+  const result = await publish(core, { channel, events, headers: requestHeaders(req.headers), requestId });
+  sendJson(res, 200, result);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProtocolError('BadRequestException', 'Request body is not valid JSON');
+  }
+}
+
+function methodNotAllowed(req: IncomingMessage, allowed: string): ProtocolError {
+  return new ProtocolError('MethodNotAllowedException', `Method ${req.method} is not allowed here; use ${allowed}`);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

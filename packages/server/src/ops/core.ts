@@ -1,0 +1,16 @@
+import type { Limits } from '@switchboard/protocol';
+import type { AuthService } from '../auth/authorize.js';
+import type { Config } from '../config/schema.js';
+import type { LocalFanout } from '../fanout/fanout.js';
+import type { Logger } from '../log/logger.js';
+import type { NamespaceRegistry } from '../namespaces/registry.js';
+
+/** The services every operation needs, built once per server by `createSwitchboard`. */
+export interface Core {
+  readonly config: Readonly<Config>;
+  readonly limits: Readonly<Limits>;
+  readonly namespaces: NamespaceRegistry;
+  readonly auth: AuthService;
+  readonly fanout: LocalFanout;
+  readonly log: Logger;
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { CLOSE_CODES, KA_FRAME } from '@switchboard/protocol';
+import { ApiKeyAuthorizer } from './auth/api-key.js';
+import { AuthService } from './auth/authorize.js';
+import type { Authorizer } from './auth/types.js';
+import { MemoryBroker } from './broker/memory.js';
+import type { Broker } from './broker/types.js';
+import type { Config } from './config/schema.js';
+import { LocalFanout } from './fanout/fanout.js';
+import { createRequestListener, type HttpState } from './http/routes.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { NamespaceRegistry } from './namespaces/registry.js';
+import type { Core } from './ops/core.js';
+import { RealtimeEndpoint } from './ws/endpoint.js';
+
+export interface SwitchboardOptions {
+  /** @default a JSON logger on stdout at `config.log.level` */
+  logger?: Logger;
+  /** @default a MemoryBroker */
+  broker?: Broker;
+}
+
+/** Where a started server listens. */
+export interface ListenAddress {
+  host: string;
+  port: number;
+  /** `http(s)://host:port`. */
+  httpUrl: string;
+  /** `ws(s)://host:port/event/realtime`. */
+  realtimeUrl: string;
+}
+
+/**
+ * One Switchboard node: the HTTP API and the realtime endpoint on one port (HTTPS and WSS when
+ * `server.tls` is set), on the configured broker.
+ *
+ * @example
+ * const sb = createSwitchboard(parseConfig({ auth: { apiKeys: [{ key }] }, namespaces: [{ name: 'default' }] }, 'inline'));
+ * const { httpUrl } = await sb.listen();
+ * // ...
+ * await sb.close();
+ */
+export class Switchboard {
+  readonly core: Core;
+  readonly #server: Server;
+  readonly #realtime: RealtimeEndpoint;
+  readonly #state: HttpState = { ready: false };
+  #keepAlive: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
+    const log = options.logger ?? createLogger({ level: config.log.level });
+    const authorizers: Authorizer[] = [];
+    if (config.auth.apiKeys.length > 0) {
+      authorizers.push(
+        new ApiKeyAuthorizer(config.auth.apiKeys.map((k) => ({ key: k.key, expiresAt: expiryMs(k.expires) }))),
+      );
+    }
+    this.core = {
+      config,
+      limits: config.limits,
+      namespaces: new NamespaceRegistry(config),
+      auth: new AuthService(authorizers),
+      fanout: new LocalFanout(options.broker ?? new MemoryBroker(), log),
+      log,
+    };
+    this.#realtime = new RealtimeEndpoint(this.core);
+    const listener = createRequestListener(this.core, this.#state);
+    const tls = config.server.tls;
+    this.#server = tls
+      ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
+      : createHttpServer(listener);
+    this.#server.on('upgrade', (req, socket, head) => this.#realtime.handleUpgrade(req, socket, head));
+    this.#server.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  /** Number of open WebSocket connections. */
+  get connectionCount(): number {
+    return this.#realtime.connections.size;
+  }
+
+  /** Starts the broker and listens. `port` 0 picks a free port. */
+  async listen(port = this.core.config.server.port, host = this.core.config.server.host): Promise<ListenAddress> {
+    await this.core.fanout.start();
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#keepAlive = setInterval(() => {
+      for (const connection of this.#realtime.connections) connection.send(KA_FRAME);
+    }, this.core.limits.keepAliveMs);
+    this.#state.ready = true;
+    const address = this.#server.address() as AddressInfo;
+    const scheme = this.core.config.server.tls ? 'https' : 'http';
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const httpUrl = `${scheme}://${shownHost}:${address.port}`;
+    return { host: address.address, port: address.port, httpUrl, realtimeUrl: `${httpUrl.replace(/^http/, 'ws')}/event/realtime` };
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, closes every WebSocket with 1001, waits up to
+   * `server.shutdownTimeoutMs` for them, then cuts what is left and closes the broker.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#state.ready = false;
+    clearInterval(this.#keepAlive);
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#realtime.closeAll(CLOSE_CODES.GoingAway.code, 'server shutting down');
+    this.#server.closeIdleConnections();
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.core.config.server.shutdownTimeoutMs, 'timeout').unref());
+    if ((await Promise.race([closed, timeout])) === 'timeout') {
+      this.core.log.warn('shutdown timeout: cutting remaining connections');
+      this.#realtime.terminateAll();
+      this.#server.closeAllConnections();
+      await closed;
+    }
+    await this.core.fanout.close();
+  }
+}
+
+export function createSwitchboard(config: Readonly<Config>, options?: SwitchboardOptions): Switchboard {
+  return new Switchboard(config, options);
+}
+
+function expiryMs(expires: string | number | undefined): number | undefined {
+  if (expires === undefined) return undefined;
+  return typeof expires === 'number' ? expires * 1000 : Date.parse(expires);
+}

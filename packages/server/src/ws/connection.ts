@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CLOSE_CODES,
+  DecodeError,
+  KA_FRAME,
+  ProtocolError,
+  connectionAckFrame,
+  dataFrame,
+  dataFramePrefix,
+  decodeClientMessage,
+  errorFrame,
+  isProtocolError,
+  publishSuccessFrame,
+  subscribeSuccessFrame,
+  unsubscribeSuccessFrame,
+  type AuthHeaders,
+  type ClientMessage,
+  type ErrorReplyType,
+  type PublishMessage,
+  type SubscribeMessage,
+} from '@switchboard/protocol';
+import type { Subscriber } from '../fanout/fanout.js';
+import type { Logger } from '../log/logger.js';
+import { mergeHeaders } from '../auth/headers.js';
+import type { Core } from '../ops/core.js';
+import { publish } from '../ops/publish.js';
+import { authorizeSubscribe } from '../ops/subscribe.js';
+import { TokenBucket } from './rate-limiter.js';
+import type { Socket } from './socket.js';
+
+/** One subscription of one connection. Frames arriving before `subscribe_success` wait in `early`. */
+class Subscription implements Subscriber {
+  readonly #prefix: string;
+  #early: string[] | undefined = [];
+
+  constructor(
+    readonly id: string,
+    readonly pattern: string,
+    private readonly connection: Connection,
+  ) {
+    this.#prefix = dataFramePrefix(id);
+  }
+
+  deliver(encodedEvent: string): void {
+    const frame = dataFrame(this.#prefix, encodedEvent);
+    if (this.#early !== undefined) this.#early.push(frame);
+    else this.connection.send(frame);
+  }
+
+  /** Sends `subscribe_success`, then anything delivered while the subscription was starting. */
+  start(): void {
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    this.connection.send(subscribeSuccessFrame(this.id));
+    for (const frame of early) this.connection.send(frame);
+  }
+}
+
+/**
+ * One WebSocket connection's session: decodes messages, runs them one at a time in arrival order
+ * (so a client's publishes reach the broker in the order it sent them, D15), keeps its
+ * subscriptions, enforces the per-connection limits and answers every message.
+ */
+export class Connection {
+  readonly id = randomUUID();
+  readonly #core: Core;
+  readonly #socket: Socket;
+  /** Upgrade headers merged with the connection's auth headers (D16, D18). */
+  readonly #headers: AuthHeaders;
+  readonly #log: Logger;
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #publishes: TokenBucket;
+  readonly #ageTimer: NodeJS.Timeout;
+  #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
+  #closed = false;
+
+  constructor(core: Core, socket: Socket, headers: AuthHeaders) {
+    this.#core = core;
+    this.#socket = socket;
+    this.#headers = headers;
+    this.#log = core.log.child({ connectionId: this.id });
+    this.#publishes = new TokenBucket(core.limits.publishesPerSecond);
+    const age = CLOSE_CODES.ConnectionAgeExceeded;
+    this.#ageTimer = setTimeout(() => this.close(age.code, 'connection age limit reached'), core.limits.connectionAgeMs);
+    this.#ageTimer.unref();
+  }
+
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
+  }
+
+  /** Handles one text frame from the client. Never throws. */
+  receive(text: string): void {
+    if (this.#closed) return;
+    let message: ClientMessage;
+    try {
+      message = decodeClientMessage(text);
+    } catch (err) {
+      const e = err as DecodeError;
+      this.send(errorFrame(e.replyType, e.id, [e.toWire()]));
+      return;
+    }
+    if (message.type === 'connection_init') {
+      this.send(connectionAckFrame(this.#core.limits.connectionTimeoutMs));
+      this.send(KA_FRAME);
+      return;
+    }
+    const replyType = REPLY_TYPE[message.type];
+    if (message.type === 'publish' && !this.#publishes.take()) {
+      const limit = this.#core.limits.publishesPerSecond;
+      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Rate limit exceeded: at most ${limit} publishes per second per connection`));
+      return;
+    }
+    if (this.#queued >= this.#core.limits.pendingOperations) {
+      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Too many operations in flight on this connection (limit ${this.#core.limits.pendingOperations})`));
+      return;
+    }
+    this.#queued++;
+    this.#queue = this.#queue
+      .then(() => this.#run(message))
+      .catch((err: unknown) => this.#fail(replyType, message.id, err))
+      .finally(() => void this.#queued--);
+  }
+
+  /** Binary frames are not part of the protocol. */
+  receiveBinary(): void {
+    this.send(errorFrame('error', undefined, [new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames').toWire()]));
+  }
+
+  /** Sends a frame, or closes the connection as a slow consumer when its send buffer is full. */
+  send(frame: string): void {
+    if (this.#closed) return;
+    if (this.#socket.bufferedAmount > this.#core.limits.sendBufferBytes) {
+      this.#log.warn('closing slow consumer', { bufferedAmount: this.#socket.bufferedAmount });
+      this.close(CLOSE_CODES.SlowConsumer.code, 'slow consumer: send buffer limit exceeded');
+      return;
+    }
+    this.#socket.send(frame);
+  }
+
+  /** Closes the socket and drops every subscription. Idempotent. */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.dispose();
+    this.#socket.close(code, reason);
+  }
+
+  /** Cuts the socket without a closing handshake (shutdown timeout). */
+  terminate(): void {
+    this.dispose();
+    this.#socket.terminate();
+  }
+
+  /** Drops every subscription and timer; called when the socket has closed. Idempotent. */
+  dispose(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#ageTimer);
+    for (const sub of this.#subscriptions.values()) this.#core.fanout.remove(sub);
+    this.#subscriptions.clear();
+  }
+
+  async #run(message: Exclude<ClientMessage, { type: 'connection_init' }>): Promise<void> {
+    if (this.#closed) return;
+    switch (message.type) {
+      case 'subscribe':
+        return this.#subscribe(message);
+      case 'unsubscribe': {
+        const sub = this.#subscriptions.get(message.id);
+        if (sub === undefined) throw new ProtocolError('UnknownOperationError', `Unknown operation id ${message.id}`);
+        this.#subscriptions.delete(message.id);
+        this.#core.fanout.remove(sub);
+        this.send(unsubscribeSuccessFrame(message.id));
+        return;
+      }
+      case 'publish':
+        return this.#publish(message);
+    }
+  }
+
+  async #subscribe(message: SubscribeMessage): Promise<void> {
+    if (this.#subscriptions.has(message.id)) {
+      throw new ProtocolError('BadRequestException', `Subscription id ${message.id} is already in use on this connection`);
+    }
+    const max = this.#core.limits.subscriptionsPerConnection;
+    if (this.#subscriptions.size >= max) {
+      throw new ProtocolError('MaxSubscriptionsReachedError', `Max number of ${max} subscriptions reached on this connection`);
+    }
+    const { channel } = await authorizeSubscribe(this.#core, {
+      channel: message.channel,
+      headers: mergeHeaders(this.#headers, message.authorization),
+      requestId: message.id,
+    });
+    if (this.#closed) return;
+    const sub = new Subscription(message.id, channel.path, this);
+    this.#subscriptions.set(message.id, sub);
+    try {
+      await this.#core.fanout.add(sub);
+    } catch (err) {
+      this.#subscriptions.delete(message.id);
+      throw err;
+    }
+    if (this.#closed) {
+      this.#core.fanout.remove(sub);
+      return;
+    }
+    sub.start();
+  }
+
+  async #publish(message: PublishMessage): Promise<void> {
+    const result = await publish(this.#core, {
+      channel: message.channel,
+      events: message.events,
+      headers: mergeHeaders(this.#headers, message.authorization),
+      requestId: message.id,
+    });
+    this.send(publishSuccessFrame(message.id, result.successful, result.failed));
+  }
+
+  #fail(replyType: ErrorReplyType, id: string, err: unknown): void {
+    if (isProtocolError(err)) {
+      if (err.errorType === 'InternalFailureException') this.#log.error('operation failed', { id, err: err.cause ?? err });
+      this.#reject(replyType, id, err);
+      return;
+    }
+    this.#log.error('operation failed unexpectedly', { id, err });
+    this.#reject(replyType, id, new ProtocolError('InternalFailureException', 'The operation failed unexpectedly; see the server log'));
+  }
+
+  #reject(replyType: ErrorReplyType, id: string, err: ProtocolError): void {
+    this.send(errorFrame(replyType, id, [err.toWire()]));
+  }
+}
+
+const REPLY_TYPE = {
+  subscribe: 'subscribe_error',
+  unsubscribe: 'unsubscribe_error',
+  publish: 'publish_error',
+} as const satisfies Record<string, ErrorReplyType>;

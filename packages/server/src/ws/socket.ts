@@ -1,0 +1,11 @@
+/**
+ * What a connection needs from its transport: text frames out, a close, and the number of bytes
+ * still queued (for slow-consumer detection). The transport knows nothing of AppSync.
+ */
+export interface Socket {
+  send(frame: string): void;
+  close(code: number, reason: string): void;
+  /** Destroys the socket at once, without a closing handshake. */
+  terminate(): void;
+  readonly bufferedAmount: number;
+}
