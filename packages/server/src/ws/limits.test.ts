@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TEST_KEY, startTestServer } from '../test-support/server.js';
+import { TestClient, settle, type Frame } from '../test-support/ws-client.js';
+
+const errorType = (frame: Frame): string => (frame['errors'] as { errorType: string }[])[0]!.errorType;
+
+describe('per-connection limits (D13)', () => {
+  it('refuses a subscription past subscriptionsPerConnection with MaxSubscriptionsReachedError', async () => {
+    const server = await startTestServer({ limits: { subscriptionsPerConnection: 3 } });
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    for (let i = 0; i < 3; i++) assert.equal((await client.subscribe(`s${i}`, `/default/c${i}`, TEST_KEY)).type, 'subscribe_success');
+    const fourth = await client.subscribe('s3', '/default/c3', TEST_KEY);
+    assert.equal(fourth.type, 'subscribe_error');
+    assert.equal(errorType(fourth), 'MaxSubscriptionsReachedError');
+    client.send({ type: 'unsubscribe', id: 's0' });
+    await client.next((f) => f.type === 'unsubscribe_success');
+    assert.equal((await client.subscribe('s4', '/default/c4', TEST_KEY)).type, 'subscribe_success', 'a freed slot can be reused');
+    await client.close();
+    await server.close();
+  });
+
+  it('refuses publishes past publishesPerSecond with LimitExceededError, and allows them again a second later', async () => {
+    const server = await startTestServer({ limits: { publishesPerSecond: 3 } });
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    for (let i = 0; i < 5; i++) {
+      client.send({ type: 'publish', id: `p${i}`, channel: '/default/rate', events: ['1'], authorization: { 'x-api-key': TEST_KEY } });
+    }
+    const replies = await Promise.all([0, 1, 2, 3, 4].map((i) => client.reply(`p${i}`)));
+    assert.deepEqual(replies.map((r) => r.type), ['publish_success', 'publish_success', 'publish_success', 'publish_error', 'publish_error']);
+    assert.equal(errorType(replies[3]!), 'LimitExceededError');
+    await settle(1100);
+    assert.equal((await client.publish('later', '/default/rate', [1], TEST_KEY)).type, 'publish_success');
+    await client.close();
+    await server.close();
+  });
+
+  it('refuses an event larger than eventBytes with BadRequestException', async () => {
+    const server = await startTestServer({ limits: { eventBytes: 1000 } });
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    const ok = await client.publish('fits', '/default/size', ['x'.repeat(990)], TEST_KEY);
+    assert.equal(ok.type, 'publish_success');
+    const tooBig = await client.publish('big', '/default/size', ['é'.repeat(600)], TEST_KEY);
+    assert.equal(tooBig.type, 'publish_error');
+    assert.match((tooBig['errors'] as { message: string }[])[0]!.message, /exceeds the 1000-byte/);
+    await client.close();
+    await server.close();
+  });
+
+  it('closes a connection that sends a frame larger than frameBytes with 1009, and others keep working', async () => {
+    const server = await startTestServer({ limits: { frameBytes: 2048 } });
+    const other = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    await other.subscribe('watch', '/default/frame', TEST_KEY);
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    client.send({ type: 'publish', id: 'huge', channel: '/default/frame', events: [JSON.stringify('x'.repeat(4096))], authorization: { 'x-api-key': TEST_KEY } });
+    assert.equal((await client.closed).code, 1009);
+    const publisher = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    await publisher.publish('small', '/default/frame', ['ok'], TEST_KEY);
+    await other.next((f) => f.type === 'data');
+    assert.deepEqual(other.data('watch'), ['ok']);
+    await Promise.all([other.close(), publisher.close()]);
+    await server.close();
+  });
+
+  it('closes a connection at connectionAgeMs with 4002', async () => {
+    const server = await startTestServer({ limits: { connectionAgeMs: 300 } });
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    const started = Date.now();
+    const closed = await client.closed;
+    assert.equal(closed.code, 4002);
+    assert.ok(Date.now() - started >= 250);
+    await server.close();
+  });
+
+  it('sends ka every keepAliveMs', async () => {
+    const server = await startTestServer({ limits: { keepAliveMs: 100 } });
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    await settle(450);
+    assert.ok(client.frames.filter((f) => f.type === 'ka').length >= 3);
+    await client.close();
+    await server.close();
+  });
+
+  it('disconnects a slow consumer with 4001 instead of buffering without bound, and others keep receiving', async () => {
+    const server = await startTestServer({ limits: { sendBufferBytes: 256 * 1024 } });
+    const slow = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    const fast = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    await slow.subscribe('slow', '/default/flood', TEST_KEY);
+    await fast.subscribe('fast', '/default/flood', TEST_KEY);
+    // Stop reading: the server's send buffer for this socket can only grow.
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const event = JSON.stringify('y'.repeat(200 * 1024));
+    const batches = 60;
+    for (let i = 0; i < batches; i++) {
+      const res = await fetch(`${server.httpUrl}/event`, {
+        method: 'POST',
+        headers: { 'x-api-key': TEST_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ channel: '/default/flood', events: [event, event, event, event, event] }),
+      });
+      assert.equal(res.status, 200);
+    }
+    await fast.next((f) => f.type === 'data' && fast.frames.filter((x) => x.type === 'data').length === batches * 5, 10000);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    assert.equal((await slow.closed).code, 4001);
+    assert.ok(server.logs.some((l) => l['msg'] === 'closing slow consumer'));
+    await fast.close();
+    await server.close();
+  });
+});
