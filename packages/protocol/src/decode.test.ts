@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DecodeError, decodeClientMessage } from './decode.js';
+
+function decodeError(text: string): DecodeError {
+  try {
+    decodeClientMessage(text);
+  } catch (err) {
+    assert.ok(err instanceof DecodeError);
+    return err;
+  }
+  assert.fail(`decoded ${text}`);
+}
+
+describe('decodeClientMessage', () => {
+  it('decodes every client message type and drops unknown fields', () => {
+    assert.deepEqual(decodeClientMessage('{"type":"connection_init","payload":{}}'), { type: 'connection_init' });
+    assert.deepEqual(decodeClientMessage('{"type":"subscribe","id":"a","channel":"/d/x","authorization":{"x-api-key":"k"},"payload":{}}'), {
+      type: 'subscribe', id: 'a', channel: '/d/x', authorization: { 'x-api-key': 'k' },
+    });
+    assert.deepEqual(decodeClientMessage('{"type":"unsubscribe","id":"a"}'), { type: 'unsubscribe', id: 'a' });
+    assert.deepEqual(decodeClientMessage('{"type":"publish","id":"p","channel":"/d/x","events":["1"]}'), { type: 'publish', id: 'p', channel: '/d/x', events: ['1'] });
+  });
+
+  it('replies to an envelope error with the operation\'s error type and echoes the id', () => {
+    const err = decodeError('{"type":"publish","id":"p","channel":"/d","events":[1]}');
+    assert.equal(err.replyType, 'publish_error');
+    assert.equal(err.id, 'p');
+    assert.equal(err.errorType, 'BadRequestException');
+    assert.equal(decodeError('{"type":"subscribe","id":"s","channel":5}').replyType, 'subscribe_error');
+    assert.equal(decodeError('{"type":"subscribe","id":"s","channel":"/d","authorization":{"a":1}}').replyType, 'subscribe_error');
+  });
+
+  it('answers an unknown type with UnsupportedOperation in an error frame', () => {
+    const err = decodeError('{"type":"start","id":"x"}');
+    assert.equal(err.replyType, 'error');
+    assert.equal(err.errorType, 'UnsupportedOperation');
+    assert.equal(err.id, 'x');
+  });
+
+  it('answers invalid JSON, non-objects and a missing type with BadRequestException in an error frame', () => {
+    for (const text of ['', '{', 'null', '[]', '"s"', '{}', '{"type":1}']) {
+      const err = decodeError(text);
+      assert.equal(err.replyType, 'error');
+      assert.equal(err.errorType, 'BadRequestException');
+    }
+  });
+});
