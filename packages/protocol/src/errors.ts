@@ -48,6 +48,22 @@ export const ERROR_TYPES = {
     status: 413,
     when: 'An HTTP request body is larger than `limits.httpBodyBytes`.',
   },
+  HandlerError: {
+    status: 403,
+    when: 'A handler rejected the operation: `util.error(message, errorType)` in a code handler (the frame carries the given errorType), or a function handler returned `{ error }`.',
+  },
+  HandlerTimeoutError: {
+    status: 504,
+    when: 'A REQUEST_RESPONSE handler did not answer within its `timeoutMs`.',
+  },
+  HandlerFailedError: {
+    status: 502,
+    when: 'A handler threw (anything but `UnauthorizedException`), crashed, or could not be loaded or reached.',
+  },
+  InvalidHandlerResponseError: {
+    status: 502,
+    when: 'A handler returned something AppSync would not accept: not an event list, an unknown or duplicate event id, a malformed entry.',
+  },
   InternalFailureException: {
     status: 500,
     when: 'The server failed in a way the client could not cause; the server log has the details under the same request id.',
@@ -71,19 +87,31 @@ export interface WireError {
 export class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
   readonly errorType: ErrorType;
+  /** The errorType on the wire when it differs from the registry's (a handler's custom type). */
+  readonly wireType: string | undefined;
+  readonly #status: number | undefined;
 
-  constructor(errorType: ErrorType, message: string, options?: ErrorOptions) {
+  constructor(errorType: ErrorType, message: string, options?: ProtocolErrorOptions) {
     super(message, options);
     this.errorType = errorType;
+    this.wireType = options?.wireType;
+    this.#status = options?.status;
   }
 
   get status(): number {
-    return ERROR_TYPES[this.errorType].status;
+    return this.#status ?? ERROR_TYPES[this.errorType].status;
   }
 
   toWire(): WireError {
-    return { errorType: this.errorType, message: this.message, errorCode: this.status };
+    return { errorType: this.wireType ?? this.errorType, message: this.message, errorCode: this.status };
   }
+}
+
+export interface ProtocolErrorOptions extends ErrorOptions {
+  /** Sent as `errorType` instead of the registry name (`util.error(message, 'MyType')`). */
+  wireType?: string;
+  /** Overrides the registry status where a decision says so (D7: a function's UnauthorizedException is 403). */
+  status?: number;
 }
 
 export function isProtocolError(value: unknown): value is ProtocolError {

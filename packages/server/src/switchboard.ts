@@ -10,6 +10,7 @@ import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
 import type { Config } from './config/schema.js';
 import { LocalFanout } from './fanout/fanout.js';
+import { HandlerRegistry } from './handlers/registry.js';
 import { createRequestListener, type HttpState } from './http/routes.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
@@ -21,6 +22,8 @@ export interface SwitchboardOptions {
   logger?: Logger;
   /** @default a MemoryBroker */
   broker?: Broker;
+  /** Reload handler files when they change (`switchboard dev`). @default false */
+  watchHandlers?: boolean;
 }
 
 /** Where a started server listens. */
@@ -65,6 +68,7 @@ export class Switchboard {
       namespaces: new NamespaceRegistry(config),
       auth: new AuthService(authorizers),
       fanout: new LocalFanout(options.broker ?? new MemoryBroker(), log),
+      handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false }),
       log,
     };
     this.#realtime = new RealtimeEndpoint(this.core);
@@ -125,7 +129,7 @@ export class Switchboard {
       this.#server.closeAllConnections();
       await closed;
     }
-    await this.core.fanout.close();
+    await Promise.all([this.core.fanout.close(), this.core.handlers.close()]);
   }
 }
 

@@ -68,7 +68,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
 
 async function run(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
   const log = createLogger({ level: config.log.level });
-  const switchboard = new Switchboard(config, { logger: log });
+  const switchboard = new Switchboard(config, { logger: log, watchHandlers: command === 'dev' });
   let address;
   try {
     address = await switchboard.listen();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -19,6 +20,20 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   const result = configSchema.safeParse(input);
   if (!result.success) throw new ConfigError(describe(result.error, source));
   const config = result.data;
+  const missing: string[] = [];
+  const handlerFile = (path: string, where: string): string => {
+    const absolute = resolvePath(baseDir, path);
+    if (!existsSync(absolute)) missing.push(`  - ${where}: file not found: ${absolute}`);
+    return absolute;
+  };
+  config.namespaces.forEach((ns, i) => {
+    if (ns.code) ns.code.file = handlerFile(ns.code.file, `namespaces[${i}].code`);
+    for (const op of ['onPublish', 'onSubscribe'] as const) {
+      const fn = ns[op]?.function;
+      if (fn !== undefined) ns[op]!.function = handlerFile(fn, `namespaces[${i}].${op}.function`);
+    }
+  });
+  if (missing.length > 0) throw new ConfigError(`Invalid configuration in ${source}:\n${missing.join('\n')}`);
   if (config.server.tls) {
     config.server.tls = {
       cert: resolvePath(baseDir, config.server.tls.cert),

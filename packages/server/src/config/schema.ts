@@ -22,6 +22,38 @@ const apiKey = z
   })
   .strict();
 
+/** A Lambda-style function handler: a module exporting `handler(event, context)`, or an HTTP URL. */
+const functionHandler = z
+  .object({
+    /** Module file (`.js`, `.mjs`, `.cjs`), relative to the configuration file. */
+    function: z.string().min(1).optional(),
+    /** HTTP function: the Lambda event is POSTed here as JSON. */
+    url: z.string().url().optional(),
+    invokeType: z.enum(['REQUEST_RESPONSE', 'EVENT']).default('REQUEST_RESPONSE'),
+    timeoutMs: positiveInt.default(10_000),
+    /** Modules only: `worker` (isolated thread, default) or `inline` (this thread, fastest, no isolation). */
+    runtime: z.enum(['worker', 'inline']).default('worker'),
+    /** HTTP only: retries after no answer, a 5xx or a 429, within `timeoutMs`. */
+    retries: z.number().int().min(0).max(10).default(2),
+  })
+  .strict()
+  .superRefine((handler, ctx) => {
+    if ((handler.function === undefined) === (handler.url === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of function (a module file) or url (an HTTP function)' });
+    }
+    if (handler.url !== undefined && !/^https?:\/\//.test(handler.url)) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http:// or https:// URL' });
+    }
+  });
+
+/** An APPSYNC_JS-style code handler file exporting `onPublish(ctx)` and/or `onSubscribe(ctx)`. */
+const codeHandler = z
+  .union([
+    z.string().min(1),
+    z.object({ file: z.string().min(1), timeoutMs: positiveInt.default(10_000), runtime: z.enum(['worker', 'inline']).default('worker') }).strict(),
+  ])
+  .transform((value) => (typeof value === 'string' ? { file: value, timeoutMs: 10_000, runtime: 'worker' as const } : value));
+
 const namespace = z
   .object({
     name: z.string().refine(isValidNamespaceName, 'must be 1-50 of A-Z a-z 0-9 -, not starting or ending with -'),
@@ -29,8 +61,17 @@ const namespace = z
     publishModes: modeList.optional(),
     /** Overrides `auth.subscribeModes` for this namespace. */
     subscribeModes: modeList.optional(),
+    /** Code handler file; its exports run for the operations that have no function handler. */
+    code: codeHandler.optional(),
+    onPublish: functionHandler.optional(),
+    onSubscribe: functionHandler.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((ns, ctx) => {
+    if (ns.onSubscribe?.invokeType === 'EVENT') {
+      ctx.addIssue({ code: 'custom', path: ['onSubscribe', 'invokeType'], message: 'onSubscribe must decide, so it runs REQUEST_RESPONSE only' });
+    }
+  });
 
 const limits = z
   .object({
@@ -116,6 +157,10 @@ type AuthModeName = (typeof AUTH_MODES)[number];
 export function configuredModes(auth: z.infer<typeof configSchema>['auth']): AuthModeName[] {
   return auth.apiKeys.length > 0 ? ['API_KEY'] : [];
 }
+
+export type FunctionHandlerConfig = z.infer<typeof functionHandler>;
+export type CodeHandlerConfig = z.infer<typeof codeHandler>;
+export type NamespaceConfig = z.infer<typeof namespace>;
 
 /** A validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import type { Limits } from '@switchboard/protocol';
 import type { AuthService } from '../auth/authorize.js';
 import type { Config } from '../config/schema.js';
 import type { LocalFanout } from '../fanout/fanout.js';
+import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../log/logger.js';
 import type { NamespaceRegistry } from '../namespaces/registry.js';
 
@@ -12,5 +13,6 @@ export interface Core {
   readonly namespaces: NamespaceRegistry;
   readonly auth: AuthService;
   readonly fanout: LocalFanout;
+  readonly handlers: HandlerRegistry;
   readonly log: Logger;
 }

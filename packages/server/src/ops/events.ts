@@ -5,22 +5,23 @@ import { ProtocolError, type Limits } from '@switchboard/protocol';
  * and each a valid JSON document. The whole publish is refused on the first bad event, so nothing
  * is half-published.
  *
+ * @returns the parsed payloads, in order.
  * @throws ProtocolError `BadRequestException` naming the event index and the rule.
  */
-export function validateEvents(events: readonly string[], limits: Readonly<Limits>): void {
+export function validateEvents(events: readonly string[], limits: Readonly<Limits>): unknown[] {
   if (events.length === 0) {
     throw new ProtocolError('BadRequestException', 'Input must contain at least 1 event');
   }
   if (events.length > limits.eventsPerPublish) {
     throw new ProtocolError('BadRequestException', `Input exceeded ${limits.eventsPerPublish} event limit`);
   }
-  events.forEach((event, index) => {
+  return events.map((event, index) => {
     // A string's UTF-8 size is at most 3 bytes per UTF-16 unit: skip the count when it cannot matter.
     if (event.length * 3 > limits.eventBytes && Buffer.byteLength(event, 'utf8') > limits.eventBytes) {
       throw new ProtocolError('BadRequestException', `Event at index ${index} exceeds the ${limits.eventBytes}-byte event size limit`);
     }
     try {
-      JSON.parse(event);
+      return JSON.parse(event) as unknown;
     } catch {
       throw new ProtocolError('BadRequestException', `Event at index ${index} is not a valid JSON-encoded string`);
     }

@@ -15,7 +15,7 @@ export interface SubscribeGrant {
 
 /**
  * Decides whether a subscription may start: channel syntax (wildcards allowed, D8), namespace,
- * auth (subscribe modes). The caller registers the subscription.
+ * auth (subscribe modes), the namespace's onSubscribe handler. The caller registers the subscription.
  *
  * @throws ProtocolError for anything the client must hear about.
  */
@@ -27,6 +27,14 @@ export async function authorizeSubscribe(core: Core, request: SubscribeRequest):
     headers: request.headers,
     namespace: namespace.name,
     channel: channel.path,
+  });
+  await core.handlers.get(namespace.name)?.onSubscribe({
+    operation: 'SUBSCRIBE',
+    channel,
+    identity: grant.identity,
+    headers: request.headers,
+    requestId: request.requestId,
+    events: null,
   });
   return { channel, grant };
 }

@@ -190,7 +190,7 @@ export class Connection {
     const { channel } = await authorizeSubscribe(this.#core, {
       channel: message.channel,
       headers: mergeHeaders(this.#headers, message.authorization),
-      requestId: message.id,
+      requestId: randomUUID(),
     });
     if (this.#closed) return;
     const sub = new Subscription(message.id, channel.path, this);
@@ -213,7 +213,7 @@ export class Connection {
       channel: message.channel,
       events: message.events,
       headers: mergeHeaders(this.#headers, message.authorization),
-      requestId: message.id,
+      requestId: randomUUID(),
     });
     this.send(publishSuccessFrame(message.id, result.successful, result.failed));
   }

@@ -1,0 +1,127 @@
+import type { Logger } from '../log/logger.js';
+import { codeContext, lambdaEvent, type HandlerInput } from './context.js';
+import type { Invoker } from './invokers/types.js';
+import { checkFunctionSubscribe, decidePublish, functionPublishEvents, unwrap, type PublishDecision } from './outcome.js';
+import type { InvokeCall, InvokeOutcome } from './runtime/execute.js';
+
+/** One configured handler of one operation. */
+export interface HandlerSpec {
+  /** `code`: an APPSYNC_JS-style `onPublish(ctx)`/`onSubscribe(ctx)`; `function`: a Lambda `handler(event, context)`. */
+  readonly kind: 'code' | 'function';
+  readonly invoker: Invoker;
+  /** `EVENT` (functions only): fire and forget; the events go out unchanged. */
+  readonly invokeType: 'REQUEST_RESPONSE' | 'EVENT';
+  readonly timeoutMs: number;
+  /** Lambda `context.functionName`, and the `handler` tag in logs. */
+  readonly name: string;
+}
+
+/** Counts of fire-and-forget (`EVENT`) invocations, for logs and metrics. */
+export interface EventInvocationStats {
+  started: number;
+  failed: number;
+  /** Not started because `maxEventBacklog` invocations were already running. */
+  skipped: number;
+}
+
+/** How many `EVENT` invocations may run at once per namespace before new ones are skipped (and logged). */
+export const MAX_EVENT_BACKLOG = 1000;
+
+/**
+ * The handlers of one namespace, applied the way AppSync applies them: `onPublish` decides what
+ * is broadcast and what fails, `onSubscribe` allows or refuses. Every error a client must see is
+ * a `ProtocolError` (see `outcome.ts` for the mapping).
+ */
+export class NamespaceHandlers {
+  readonly stats: EventInvocationStats = { started: 0, failed: 0, skipped: 0 };
+  #running = 0;
+
+  constructor(
+    readonly namespace: string,
+    readonly onPublishSpec: HandlerSpec | undefined,
+    readonly onSubscribeSpec: HandlerSpec | undefined,
+    private readonly log: Logger,
+    private readonly eventBytes: number,
+  ) {}
+
+  /** True when publishes must wait for the handler's decision. */
+  get decidesPublish(): boolean {
+    return this.onPublishSpec !== undefined && this.onPublishSpec.invokeType === 'REQUEST_RESPONSE';
+  }
+
+  /** Runs a REQUEST_RESPONSE onPublish. */
+  async onPublish(input: HandlerInput): Promise<PublishDecision> {
+    const spec = this.onPublishSpec!;
+    const value = unwrap(await this.#invoke(spec, 'onPublish', input), 'onPublish', input.requestId);
+    const returned = spec.kind === 'function' ? functionPublishEvents(value) : value;
+    return decidePublish(returned, input.events ?? [], this.eventBytes);
+  }
+
+  /**
+   * Starts an `EVENT` onPublish after the events were broadcast. Never throws and never delays
+   * the publisher; a failure is logged and counted.
+   */
+  fireAndForget(input: HandlerInput): void {
+    const spec = this.onPublishSpec;
+    if (spec === undefined || spec.invokeType !== 'EVENT') return;
+    if (this.#running >= MAX_EVENT_BACKLOG) {
+      this.stats.skipped++;
+      this.log.warn('EVENT handler backlog full: invocation skipped', { namespace: this.namespace, requestId: input.requestId, running: this.#running });
+      return;
+    }
+    this.#running++;
+    this.stats.started++;
+    this.#invoke(spec, 'onPublish', input)
+      .then((outcome) => {
+        const value = unwrap(outcome, 'onPublish', input.requestId);
+        if (value !== null && typeof value === 'object' && 'error' in value && (value as { error: unknown }).error) {
+          throw new Error(String((value as { error: unknown }).error));
+        }
+      })
+      .catch((err: unknown) => {
+        this.stats.failed++;
+        this.log.error('EVENT onPublish handler failed', { namespace: this.namespace, channel: input.channel.path, requestId: input.requestId, err: describe(err) });
+      })
+      .finally(() => void this.#running--);
+  }
+
+  /** Runs onSubscribe, if any; resolves to allow, throws a `ProtocolError` to refuse. */
+  async onSubscribe(input: HandlerInput): Promise<void> {
+    const spec = this.onSubscribeSpec;
+    if (spec === undefined) return;
+    const value = unwrap(await this.#invoke(spec, 'onSubscribe', input), 'onSubscribe', input.requestId);
+    if (spec.kind === 'function') checkFunctionSubscribe(value);
+  }
+
+  /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
+  async #invoke(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): Promise<InvokeOutcome> {
+    const call = this.#call(spec, operation, input);
+    try {
+      const outcome = await spec.invoker.invoke(call);
+      if (outcome.status === 'threw' && outcome.name !== 'UnauthorizedException') {
+        this.log.error('handler threw', { ...call.tags, error: { name: outcome.name, message: outcome.message } });
+      }
+      return outcome;
+    } catch (err) {
+      this.log.error('handler failed', { ...call.tags, err: describe(err) });
+      throw err;
+    }
+  }
+
+  #call(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): InvokeCall {
+    return {
+      kind: spec.kind,
+      operation,
+      payload: spec.kind === 'function' ? lambdaEvent(input) : codeContext(input),
+      requestId: input.requestId,
+      functionName: spec.name,
+      deadline: Date.now() + spec.timeoutMs,
+      tags: { namespace: this.namespace, channel: input.channel.path, requestId: input.requestId, handler: `${spec.name}:${operation}` },
+    };
+  }
+}
+
+function describe(err: unknown): unknown {
+  if (err instanceof Error) return { name: err.name, message: err.message, cause: err.cause };
+  return err;
+}

@@ -1,0 +1,103 @@
+import { SIGNAL } from './appsync-utils.js';
+import { withCapturedConsole, type LogSink } from './console-capture.js';
+
+/** What an invoker is asked to run. Structured-cloneable: it crosses into worker threads. */
+export interface InvokeCall {
+  /** `function`: call the module's `handler(event, context)`; `code`: call its `onPublish(ctx)` / `onSubscribe(ctx)`. */
+  readonly kind: 'function' | 'code';
+  readonly operation: 'onPublish' | 'onSubscribe';
+  /** The AppSync Lambda event (`function`) or the handler `ctx` (`code`). */
+  readonly payload: unknown;
+  readonly requestId: string;
+  /** Lambda `context.functionName`. */
+  readonly functionName: string;
+  /** Epoch ms after which the invoker gives up. */
+  readonly deadline: number;
+  /** Added to every log line the handler writes (namespace, channel, requestId, handler). */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** How an invocation ended. Structured-cloneable. */
+export type InvokeOutcome =
+  | { readonly status: 'ok'; readonly value: unknown }
+  /** The handler threw (or a Lambda callback got an error). */
+  | { readonly status: 'threw'; readonly name: string; readonly message: string }
+  /** `util.error(message, errorType)`. */
+  | { readonly status: 'util-error'; readonly message: string; readonly errorType: string | undefined }
+  /** `util.unauthorized()`. */
+  | { readonly status: 'unauthorized' };
+
+/**
+ * Runs one call against a loaded handler module, the same way in a worker and in-process. The
+ * result is passed through JSON, as AppSync serializes it, so a handler cannot hand back
+ * something that would not survive the wire.
+ */
+export async function execute(module: Record<string, unknown>, call: InvokeCall, sink: LogSink): Promise<InvokeOutcome> {
+  return withCapturedConsole(call.tags, sink, async (): Promise<InvokeOutcome> => {
+    try {
+      const value = call.kind === 'function' ? await callLambda(module, call) : await callCode(module, call);
+      return { status: 'ok', value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) };
+    } catch (err) {
+      return toOutcome(err);
+    }
+  });
+}
+
+async function callLambda(module: Record<string, unknown>, call: InvokeCall): Promise<unknown> {
+  const handler = module['handler'] ?? (module['default'] as Record<string, unknown> | undefined)?.['handler'];
+  if (typeof handler !== 'function') throw new TypeError('the module exports no handler(event, context) function');
+  const context = lambdaContext(call);
+  if (handler.length >= 3) {
+    // A callback-style Lambda handler: (event, context, callback).
+    return new Promise((resolve, reject) => {
+      const result = handler(call.payload, context, (err: unknown, value: unknown) => (err ? reject(err) : resolve(value)));
+      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(resolve, reject);
+    });
+  }
+  return handler(call.payload, context);
+}
+
+async function callCode(module: Record<string, unknown>, call: InvokeCall): Promise<unknown> {
+  const fn = module[call.operation];
+  if (typeof fn !== 'function') {
+    throw new TypeError(
+      fn !== null && typeof fn === 'object'
+        ? `${call.operation} uses the request/response form, which needs a data source; Switchboard does not support data sources yet`
+        : `the module exports no ${call.operation} function`,
+    );
+  }
+  try {
+    return await fn(call.payload);
+  } catch (err) {
+    if (isSignal(err, 'early-return')) return (err as unknown as { value: unknown }).value;
+    throw err;
+  }
+}
+
+function lambdaContext(call: InvokeCall): Record<string, unknown> {
+  return {
+    functionName: call.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${call.functionName}`,
+    memoryLimitInMB: '128',
+    awsRequestId: call.requestId,
+    logGroupName: `/switchboard/${call.functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, call.deadline - Date.now()),
+  };
+}
+
+function toOutcome(err: unknown): InvokeOutcome {
+  if (isSignal(err, 'error')) {
+    const e = err as { message: string; errorType: string | undefined };
+    return { status: 'util-error', message: e.message, errorType: e.errorType };
+  }
+  if (isSignal(err, 'unauthorized')) return { status: 'unauthorized' };
+  if (err instanceof Error) return { status: 'threw', name: err.name, message: err.message };
+  return { status: 'threw', name: 'Error', message: String(err) };
+}
+
+function isSignal(err: unknown, kind: string): boolean {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[SIGNAL] === kind;
+}
