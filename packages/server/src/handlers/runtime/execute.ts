@@ -59,6 +59,10 @@ async function callLambda(module: Record<string, unknown>, call: InvokeCall): Pr
 
 async function callCode(module: Record<string, unknown>, call: InvokeCall): Promise<unknown> {
   const fn = module[call.operation];
+  if (fn === undefined) {
+    // AppSync's defaults for a handler the file does not define: forward every event, allow.
+    return call.operation === 'onPublish' ? (call.payload as { events?: unknown }).events : undefined;
+  }
   if (typeof fn !== 'function') {
     throw new TypeError(
       fn !== null && typeof fn === 'object'
