@@ -8,271 +8,18 @@
  * the child is killed if it does not exit.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { WebSocket } from 'ws';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
-import { headerProtocol, settle, type Frame } from '../test-support/ws-client.js';
+import { TestClient, settle, type Frame } from '../test-support/ws-client.js';
+import { AmplifyDriver } from './amplify-driver-client.js';
 
-const DRIVER = fileURLToPath(new URL('./amplify-driver.js', import.meta.url));
 const WRONG_KEY = 'da2-thisisnotthekey0000000000000';
 const SUBPROTOCOL = 'aws-appsync-event-ws';
-
-// ---------------------------------------------------------------------------------------------
-// The Amplify child process.
-
-interface DriverError {
-  isError?: boolean;
-  name?: string;
-  message?: string;
-  /** Amplify's `NonRetryableError` flag. */
-  nonRetryable?: boolean;
-  httpStatusCode?: number;
-  body?: { errors?: { errorType?: string; errorCode?: number; message?: string }[] };
-  elapsedMs?: number;
-  raw?: unknown;
-}
-type Reply = { ok: true; value: unknown } | { ok: false; error: DriverError };
-interface DriverMessage {
-  kind: 'started' | 'reply' | 'next' | 'error' | 'uncaught';
-  id?: number;
-  sub?: string;
-  value?: unknown;
-  error?: DriverError;
-  ok?: boolean;
-}
-interface SocketRecord {
-  url: string;
-  offered: string[];
-  protocol?: string;
-  opened: boolean;
-  closeCode?: number;
-}
-interface FrameRecord {
-  dir: 'in' | 'out';
-  socket: number;
-  frame: Frame;
-}
-/** What `observer.next` receives: `{ id, type: 'data', event }` with `event` already parsed. */
-interface NextValue {
-  id: string;
-  type: string;
-  event: unknown;
-}
-
-class AmplifyDriver {
-  readonly messages: DriverMessage[] = [];
-  #stderr = '';
-  #nextId = 1;
-  #waiters: { match: (m: DriverMessage) => boolean; resolve: (m: DriverMessage) => void; reject: (err: Error) => void }[] = [];
-  #exitCode: number | string | null | undefined;
-  readonly exited: Promise<number | null>;
-
-  private constructor(readonly child: ChildProcessWithoutNullStreams) {
-    this.exited = new Promise((resolve) =>
-      child.once('exit', (code, signal) => {
-        this.#exitCode = code ?? signal;
-        // Nothing more will come: fail every pending wait at once instead of at its timeout.
-        for (const w of this.#waiters.splice(0)) w.reject(new Error(`amplify driver exited (${String(this.#exitCode)}) while waiting\nstderr: ${this.#stderr}`));
-        resolve(code);
-      }),
-    );
-    child.stdin.on('error', () => undefined); // EPIPE after the child exited; the exit handler reports it
-    child.stderr.on('data', (chunk: Buffer) => {
-      this.#stderr = (this.#stderr + chunk.toString()).slice(-4000);
-    });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let message: DriverMessage;
-      try {
-        message = JSON.parse(line) as DriverMessage;
-      } catch {
-        this.#stderr = (this.#stderr + `[stdout] ${line}\n`).slice(-4000);
-        return;
-      }
-      this.messages.push(message);
-      this.#waiters = this.#waiters.filter((w) => (w.match(message) ? (w.resolve(message), false) : true));
-    });
-  }
-
-  /** Spawns the driver with the test CA trusted and waits until Amplify is configured. */
-  static async start(ca: string, endpoint: string, apiKey: string): Promise<AmplifyDriver> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: ca, SB_ENDPOINT: endpoint, SB_API_KEY: apiKey };
-    delete env['NODE_TEST_CONTEXT'];
-    delete env['NODE_TLS_REJECT_UNAUTHORIZED'];
-    const driver = new AmplifyDriver(spawn(process.execPath, [DRIVER], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
-    try {
-      await driver.waitFor((m) => m.kind === 'started', 10_000, 'driver start');
-    } catch (err) {
-      driver.child.kill('SIGKILL');
-      throw err;
-    }
-    return driver;
-  }
-
-  /** Resolves with the first message, already received or coming, that matches. */
-  waitFor(match: (m: DriverMessage) => boolean, timeoutMs: number, what: string): Promise<DriverMessage> {
-    const seen = this.messages.find(match);
-    if (seen) return Promise.resolve(seen);
-    if (this.#exitCode !== undefined) return Promise.reject(new Error(`amplify driver has exited (${String(this.#exitCode)}); ${what} cannot happen\nstderr: ${this.#stderr}`));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiters = this.#waiters.filter((w) => w.resolve !== done);
-        reject(new Error(`amplify driver: ${what} did not happen within ${timeoutMs} ms\nlast messages: ${JSON.stringify(this.messages.slice(-5))}\nstderr: ${this.#stderr}`));
-      }, timeoutMs);
-      const done = (m: DriverMessage): void => {
-        clearTimeout(timer);
-        resolve(m);
-      };
-      const fail = (err: Error): void => {
-        clearTimeout(timer);
-        reject(err);
-      };
-      this.#waiters.push({ match, resolve: done, reject: fail });
-    });
-  }
-
-  /** Runs one op in the child; resolves with its reply (ok or not), rejects only on timeout. */
-  async call(op: string, args: Record<string, unknown> = {}, timeoutMs = 5000): Promise<Reply> {
-    const id = this.#nextId++;
-    this.child.stdin.write(JSON.stringify({ id, op, ...args }) + '\n');
-    const reply = await this.waitFor((m) => m.kind === 'reply' && m.id === id, timeoutMs, `reply to ${op} ${JSON.stringify(args)}`);
-    return reply.ok ? { ok: true, value: reply.value } : { ok: false, error: reply.error ?? {} };
-  }
-
-  /** Runs one op that must succeed and returns its value. */
-  async ok<T = unknown>(op: string, args: Record<string, unknown> = {}, timeoutMs?: number): Promise<T> {
-    const reply = await this.call(op, args, timeoutMs);
-    if (!reply.ok) assert.fail(`Amplify ${op} ${JSON.stringify(args)} failed: ${JSON.stringify(reply.error)}`);
-    return reply.value as T;
-  }
-
-  /** Runs one op that must fail and returns the error. */
-  async fails(op: string, args: Record<string, unknown> = {}, timeoutMs?: number): Promise<DriverError> {
-    const reply = await this.call(op, args, timeoutMs);
-    if (reply.ok) assert.fail(`Amplify ${op} ${JSON.stringify(args)} should have failed but resolved with ${JSON.stringify(reply.value)}`);
-    return reply.error;
-  }
-
-  /** The values `observer.next` received for subscription `sub`. */
-  nexts(sub: string): NextValue[] {
-    return this.messages.filter((m) => m.kind === 'next' && m.sub === sub).map((m) => m.value as NextValue);
-  }
-
-  /** Parsed events `observer.next` received for `sub`. */
-  received(sub: string): unknown[] {
-    return this.nexts(sub).map((v) => v.event);
-  }
-
-  /** Waits until `sub` has received `count` events in total. */
-  async receivedCount(sub: string, count: number, timeoutMs = 3000): Promise<unknown[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.nexts(sub).length < count) {
-      if (Date.now() > deadline) {
-        assert.fail(`subscription ${sub} received ${this.nexts(sub).length} of ${count} events within ${timeoutMs} ms: ${JSON.stringify(this.received(sub))}`);
-      }
-      await this.waitFor((m) => m.kind === 'next' && m.sub === sub && this.nexts(sub).length >= count, Math.max(1, deadline - Date.now()), `event ${count} on ${sub}`).catch(() => undefined);
-    }
-    return this.received(sub);
-  }
-
-  sockets(): Promise<SocketRecord[]> {
-    return this.ok<SocketRecord[]>('sockets');
-  }
-
-  frames(): Promise<FrameRecord[]> {
-    return this.ok<FrameRecord[]>('frames');
-  }
-
-  /** Polls the recorded raw frames until one matches. */
-  async frame(match: (f: FrameRecord) => boolean, timeoutMs: number, what: string): Promise<FrameRecord> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = (await this.frames()).find(match);
-      if (found) return found;
-      if (Date.now() > deadline) assert.fail(`no ${what} frame within ${timeoutMs} ms; frames: ${JSON.stringify((await this.frames()).slice(-8))}`);
-      await settle(50);
-    }
-  }
-
-  get stderr(): string {
-    return this.#stderr;
-  }
-
-  /** Asks the child to close Amplify and exit; kills it if it has not exited within 3 s. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.stdin.write(JSON.stringify({ id: 0, op: 'exit' }) + '\n');
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// An independent observer/publisher in this process: the `ws` package trusting the test CA.
-
-class RawClient {
-  readonly frames: Frame[] = [];
-  #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
-
-  private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
-      this.frames.push(frame);
-      this.#waiters = this.#waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
-    });
-  }
-
-  static async connect(url: string, ca: Buffer, apiKey: string): Promise<RawClient> {
-    const ws = new WebSocket(url, [SUBPROTOCOL, headerProtocol({ host: new URL(url).host, 'x-api-key': apiKey })], { ca });
-    const client = new RawClient(ws);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('raw client: no open within 3000 ms')), 3000);
-      ws.once('open', () => (clearTimeout(timer), resolve()));
-      ws.once('error', (err) => (clearTimeout(timer), reject(err)));
-    });
-    return client;
-  }
-
-  next(match: (f: Frame) => boolean, timeoutMs = 3000): Promise<Frame> {
-    const seen = this.frames.find(match);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`raw client: no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs);
-      this.#waiters.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
-    });
-  }
-
-  async subscribe(id: string, channel: string): Promise<Frame> {
-    this.ws.send(JSON.stringify({ type: 'subscribe', id, channel, authorization: { 'x-api-key': TEST_KEY } }));
-    return this.next((f) => f['id'] === id && f.type !== 'data');
-  }
-
-  async publish(id: string, channel: string, events: unknown[]): Promise<Frame> {
-    this.ws.send(JSON.stringify({ type: 'publish', id, channel, events: events.map((e) => JSON.stringify(e)), authorization: { 'x-api-key': TEST_KEY } }));
-    return this.next((f) => f['id'] === id && f.type !== 'data');
-  }
-
-  data(id: string): unknown[] {
-    return this.frames.filter((f) => f.type === 'data' && f['id'] === id).map((f) => JSON.parse(f['event'] as string));
-  }
-
-  close(): Promise<void> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => (this.ws.terminate(), resolve()), 2000);
-      this.ws.once('close', () => (clearTimeout(timer), resolve()));
-      this.ws.close();
-    });
-  }
-}
 
 /** A plain HTTPS `POST /event` (no Amplify), trusting the test CA. */
 function httpsPost(url: string, ca: Buffer, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
@@ -302,7 +49,7 @@ describe('the real Amplify JS Events client against Switchboard over TLS', () =>
   let server: TestServer;
   let endpoint: string;
   let amplify: AmplifyDriver;
-  let observer: RawClient;
+  let observer: TestClient;
   /** Open WebSocket connections before Amplify connects (the raw observer's). */
   let baseline: number;
   /** The id Amplify gave the `/default/room` subscription. */
@@ -322,7 +69,7 @@ describe('the real Amplify JS Events client against Switchboard over TLS', () =>
     server = await startTestServer({ server: { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2000, tls: { cert: certPath, key: keyPath } } });
     assert.match(server.httpUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
     endpoint = `${server.httpUrl}/event`;
-    observer = await RawClient.connect(server.realtimeUrl, ca, TEST_KEY);
+    observer = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY, ca });
     baseline = server.switchboard.connectionCount;
     amplify = await AmplifyDriver.start(certPath, endpoint, TEST_KEY);
   });
@@ -404,7 +151,7 @@ describe('the real Amplify JS Events client against Switchboard over TLS', () =>
 
   it('delivers events published by non-Amplify clients (a raw WebSocket client and a plain HTTPS POST) to the Amplify subscriber', async () => {
     const before = amplify.nexts('room-sub').length;
-    const reply = await observer.publish('ext-ws', '/default/room', [{ from: 'raw-ws', list: [1, 2] }]);
+    const reply = await observer.publish('ext-ws', '/default/room', [{ from: 'raw-ws', list: [1, 2] }], TEST_KEY);
     assert.equal(reply.type, 'publish_success', JSON.stringify(reply));
     await amplify.receivedCount('room-sub', before + 1);
 
@@ -418,16 +165,16 @@ describe('the real Amplify JS Events client against Switchboard over TLS', () =>
   it('stops delivering to an observer after sub.unsubscribe(), and the server sends that subscription no more data frames', async () => {
     await amplify.ok('connect', { name: 'unsub', channel: '/default/unsub' });
     const { subscriptionId } = await amplify.ok<{ subscriptionId: string }>('subscribe', { name: 'unsub-sub', channel: 'unsub' });
-    assert.equal((await observer.subscribe('obs-unsub', '/default/unsub')).type, 'subscribe_success');
+    assert.equal((await observer.subscribe('obs-unsub', '/default/unsub', TEST_KEY)).type, 'subscribe_success');
 
-    await observer.publish('u-before', '/default/unsub', ['before']);
+    await observer.publish('u-before', '/default/unsub', ['before'], TEST_KEY);
     await amplify.receivedCount('unsub-sub', 1);
 
     await amplify.ok('unsubscribe', { name: 'unsub-sub' });
     await amplify.frame((f) => f.dir === 'out' && f.frame.type === 'unsubscribe' && f.frame['id'] === subscriptionId, 2000, 'unsubscribe (sent)');
     await amplify.frame((f) => f.dir === 'in' && f.frame.type === 'unsubscribe_success' && f.frame['id'] === subscriptionId, 2000, 'unsubscribe_success');
 
-    assert.equal((await observer.publish('u-after', '/default/unsub', ['after-ws'])).type, 'publish_success');
+    assert.equal((await observer.publish('u-after', '/default/unsub', ['after-ws'], TEST_KEY)).type, 'publish_success');
     await amplify.ok('post', { channel: '/default/unsub', event: 'after-http' });
     // The independent observer proves both were published and delivered; then give stray frames time.
     await observer.next((f) => f.type === 'data' && f['id'] === 'obs-unsub' && f['event'] === '"after-http"');

@@ -12,6 +12,8 @@ export interface ConnectOptions {
   /** Replaces the offered subprotocols entirely. */
   protocols?: string[];
   headers?: Record<string, string>;
+  /** Certificate authority to trust for `wss://` (a test's self-signed certificate). */
+  ca?: Buffer;
 }
 
 /**
@@ -38,7 +40,7 @@ export class TestClient {
 
   static async connect(url: string, options: ConnectOptions = {}): Promise<TestClient> {
     const protocols = options.protocols ?? ['aws-appsync-event-ws', headerProtocol({ host: 'localhost', 'x-api-key': options.apiKey ?? '' })];
-    const ws = new WebSocket(url, protocols, { headers: options.headers });
+    const ws = new WebSocket(url, protocols, { headers: options.headers, ...(options.ca ? { ca: options.ca } : {}) });
     const client = new TestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
