@@ -64,6 +64,10 @@ export const ERROR_TYPES = {
     status: 502,
     when: 'A handler returned something AppSync would not accept: not an event list, an unknown or duplicate event id, a malformed entry.',
   },
+  ServiceUnavailableException: {
+    status: 503,
+    when: 'The broker (Redis, NATS) is unreachable: the publish was not delivered, or the subscription could not start. The node reconnects by itself.',
+  },
   InternalFailureException: {
     status: 500,
     when: 'The server failed in a way the client could not cause; the server log has the details under the same request id.',

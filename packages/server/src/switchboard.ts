@@ -6,6 +6,7 @@ import { CLOSE_CODES, KA_FRAME } from '@switchboard/protocol';
 import { ApiKeyAuthorizer } from './auth/api-key.js';
 import { AuthService } from './auth/authorize.js';
 import type { Authorizer } from './auth/types.js';
+import { createBroker } from './broker/create.js';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
 import type { Config } from './config/schema.js';
@@ -20,7 +21,7 @@ import { RealtimeEndpoint } from './ws/endpoint.js';
 export interface SwitchboardOptions {
   /** @default a JSON logger on stdout at `config.log.level` */
   logger?: Logger;
-  /** @default a MemoryBroker */
+  /** @default a MemoryBroker; required for `broker.type` redis or nats (`createSwitchboard` makes it). */
   broker?: Broker;
   /** Reload handler files when they change (`switchboard dev`). @default false */
   watchHandlers?: boolean;
@@ -67,7 +68,7 @@ export class Switchboard {
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
       auth: new AuthService(authorizers),
-      fanout: new LocalFanout(options.broker ?? new MemoryBroker(), log),
+      fanout: new LocalFanout(options.broker ?? memoryBroker(config), log),
       handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false }),
       log,
     };
@@ -108,7 +109,8 @@ export class Switchboard {
   }
 
   /**
-   * Graceful shutdown: stops accepting, closes every WebSocket with 1001, waits up to
+   * Graceful shutdown: stops accepting, lets in-flight operations finish and answer, closes every
+   * WebSocket with 1001 (reconnect, to another node behind a load balancer), waits up to
    * `server.shutdownTimeoutMs` for them, then cuts what is left and closes the broker.
    */
   close(): Promise<void> {
@@ -120,7 +122,7 @@ export class Switchboard {
     this.#state.ready = false;
     clearInterval(this.#keepAlive);
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#realtime.closeAll(CLOSE_CODES.GoingAway.code, 'server shutting down');
+    void this.#realtime.closeAll(CLOSE_CODES.GoingAway.code, 'server shutting down');
     this.#server.closeIdleConnections();
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.core.config.server.shutdownTimeoutMs, 'timeout').unref());
     if ((await Promise.race([closed, timeout])) === 'timeout') {
@@ -133,8 +135,18 @@ export class Switchboard {
   }
 }
 
-export function createSwitchboard(config: Readonly<Config>, options?: SwitchboardOptions): Switchboard {
-  return new Switchboard(config, options);
+/** A Switchboard on the broker its configuration names (Redis and NATS clients load on demand). */
+export async function createSwitchboard(config: Readonly<Config>, options: SwitchboardOptions = {}): Promise<Switchboard> {
+  const log = options.logger ?? createLogger({ level: config.log.level });
+  const broker = options.broker ?? (await createBroker(config.broker, log));
+  return new Switchboard(config, { ...options, logger: log, broker });
+}
+
+function memoryBroker(config: Readonly<Config>): Broker {
+  if (config.broker.type !== 'memory') {
+    throw new Error(`broker.type ${config.broker.type} needs createSwitchboard(), which connects the broker`);
+  }
+  return new MemoryBroker();
 }
 
 function expiryMs(expires: string | number | undefined): number | undefined {

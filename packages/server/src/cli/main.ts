@@ -3,14 +3,17 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, applyOverrides, loadConfigFile, parseConfig, type ConfigOverrides } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { createLogger } from '../log/logger.js';
-import { Switchboard } from '../switchboard.js';
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import { runPrimary } from './primary.js';
+import { runNode } from './node.js';
 
 const USAGE = `Usage:
   switchboard dev   [--config FILE] [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L]
       Runs locally with no setup: namespace "default", a generated API key, 127.0.0.1:8080.
-  switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L]
+  switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--workers N|auto]
       Runs with a configuration file (YAML or JSON). See docs/configuration.md.
+      --workers runs N processes sharing the port (auto: one per core); needs a redis or nats broker.
   switchboard help
 
 Log levels: debug, info, warn, error, silent.`;
@@ -22,6 +25,7 @@ const OPTIONS = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'log-level': { type: 'string' },
+  workers: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,56 +67,33 @@ export async function main(argv: string[]): Promise<number | undefined> {
     }
     throw err;
   }
-  return run(config, command, generatedKey);
+  const workers = parseWorkers(values['workers']);
+  if (typeof workers === 'string') {
+    process.stderr.write(`switchboard: ${workers}\n`);
+    return 2;
+  }
+  if (workers > 1) {
+    if (command !== 'start') {
+      process.stderr.write('switchboard: --workers is for switchboard start\n');
+      return 2;
+    }
+    if (config.broker.type === 'memory') {
+      process.stderr.write('switchboard: --workers above 1 needs a shared broker (broker.type redis or nats): the memory broker cannot reach other processes\n');
+      return 2;
+    }
+    if (cluster.isPrimary) return runPrimary(config, workers);
+  }
+  return runNode(config, command, generatedKey);
 }
 
-async function run(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
-  const log = createLogger({ level: config.log.level });
-  const switchboard = new Switchboard(config, { logger: log, watchHandlers: command === 'dev' });
-  let address;
-  try {
-    address = await switchboard.listen();
-  } catch (err) {
-    process.stderr.write(`switchboard: cannot listen on ${config.server.host}:${config.server.port}: ${(err as Error).message}\n`);
-    await switchboard.close();
-    return 1;
-  }
-  log.info('listening', { http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, namespaces: config.namespaces.map((n) => n.name) });
-  if (command === 'dev') {
-    const lines = [
-      '',
-      `  Switchboard dev server`,
-      `  HTTP publish:  ${address.httpUrl}/event`,
-      `  WebSocket:     ${address.realtimeUrl}`,
-      `  Health:        ${address.httpUrl}/healthz`,
-      `  Namespaces:    ${config.namespaces.map((n) => n.name).join(', ')}`,
-      generatedKey ? `  API key:       ${generatedKey}` : `  API keys:      from the configuration file`,
-      '',
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
-  }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(0), config.server.shutdownTimeoutMs + 2000);
-    force.unref();
-    switchboard.close().then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error('shutdown failed', { err });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-  return undefined;
+/** `--workers N|auto`: a number of processes, or the error to print. */
+function parseWorkers(value: string | boolean | undefined): number | string {
+  if (value === undefined) return 1;
+  if (value === 'auto') return availableParallelism();
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= 256 ? n : `--workers must be auto or an integer 1-256, got "${String(value)}"`;
 }
+
 
 function toOverrides(values: Record<string, string | boolean | undefined>): ConfigOverrides {
   const server: NonNullable<ConfigOverrides['server']> = {};

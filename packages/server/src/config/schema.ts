@@ -89,6 +89,27 @@ const limits = z
   })
   .strict();
 
+/** Where fan-out goes between nodes. `memory`: one process. `redis` / `nats`: many nodes. */
+const broker = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('memory') }).strict(),
+  z
+    .object({
+      type: z.literal('redis'),
+      url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+      /** Prefix of every Redis channel Switchboard uses, to share one Redis between APIs. */
+      prefix: z.string().min(1).default('switchboard'),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('nats'),
+      url: z.string().regex(/^(nats|tls|wss?):\/\//, 'must be a nats:// URL').default('nats://127.0.0.1:4222'),
+      /** First token of every NATS subject Switchboard uses. */
+      prefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be one NATS subject token').default('switchboard'),
+    })
+    .strict(),
+]);
+
 const server = z
   .object({
     host: z.string().min(1).default('0.0.0.0'),
@@ -120,7 +141,7 @@ export const configSchema = z
     auth: auth.default({}),
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
-    broker: z.object({ type: z.literal('memory') }).strict().default({ type: 'memory' }),
+    broker: broker.default({ type: 'memory' }),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -161,6 +182,8 @@ export function configuredModes(auth: z.infer<typeof configSchema>['auth']): Aut
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;
 export type CodeHandlerConfig = z.infer<typeof codeHandler>;
 export type NamespaceConfig = z.infer<typeof namespace>;
+
+export type BrokerConfig = z.infer<typeof broker>;
 
 /** A validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;

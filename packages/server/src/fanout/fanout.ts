@@ -1,3 +1,4 @@
+import { ProtocolError } from '@switchboard/protocol';
 import type { Broker, BrokerMessage } from '../broker/types.js';
 import type { Logger } from '../log/logger.js';
 import { SubscriptionIndex } from './subscription-index.js';
@@ -39,7 +40,8 @@ export class LocalFanout {
       await this.#sync(sub.pattern);
     } catch (err) {
       this.remove(sub);
-      throw err;
+      this.#log.warn('broker subscribe failed', { pattern: sub.pattern, err });
+      throw new ProtocolError('ServiceUnavailableException', 'The broker is unavailable; the subscription could not start. Retry later.', { cause: err });
     }
   }
 

@@ -13,6 +13,7 @@ export const handler = async (event) => {
   if (what === 'spin') { for (;;) {} }
   if (what === 'throw') throw new TypeError('internal detail that stays in the log');
   if (what === 'exit') process.exit(3);
+  if (what === 'crash') { setTimeout(() => { throw new Error('db password is hunter2'); }); return new Promise(() => {}); }
   if (what === 'garbage') return 42;
   return { events: event.events };
 };
@@ -101,6 +102,13 @@ describe('handler failures never take the server down', () => {
     const reply = await client.publish('t5', '/broken/a', ['exit'], TEST_KEY);
     assert.equal(errorOf(reply).errorType, 'HandlerFailedError');
     assert.equal((await client.publish('t6', '/broken/a', ['ok'], TEST_KEY)).type, 'publish_success');
+  });
+
+  it('answers an uncaught exception in the worker with a generic HandlerFailedError; the message stays in the log', async () => {
+    const reply = await client.publish('t5b', '/broken/a', ['crash'], TEST_KEY);
+    assert.equal(errorOf(reply).errorType, 'HandlerFailedError');
+    assert.doesNotMatch(errorOf(reply).message, /hunter2/);
+    assert.ok(server.logs.some((l) => l['msg'] === 'handler worker crashed' && JSON.stringify(l).includes('hunter2')));
   });
 
   it('answers garbage with InvalidHandlerResponseError and a module that does not load with HandlerFailedError', async () => {

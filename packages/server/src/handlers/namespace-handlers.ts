@@ -74,7 +74,7 @@ export class NamespaceHandlers {
     this.#invoke(spec, 'onPublish', input)
       .then((outcome) => {
         const value = unwrap(outcome, 'onPublish', input.requestId);
-        if (value !== null && typeof value === 'object' && 'error' in value && (value as { error: unknown }).error) {
+        if (value !== null && typeof value === 'object' && 'error' in value && (value as { error: unknown }).error != null) {
           throw new Error(String((value as { error: unknown }).error));
         }
       })

@@ -62,6 +62,6 @@ async function broadcast(core: Core, channel: string, events: BrokerEvent[], req
     await core.fanout.publish({ channel, events });
   } catch (err) {
     core.log.error('broker publish failed', { requestId, channel, err });
-    throw new ProtocolError('InternalFailureException', 'The events could not be published; nothing was delivered.', { cause: err });
+    throw new ProtocolError('ServiceUnavailableException', 'The broker is unavailable; the events were not delivered. Retry later.', { cause: err });
   }
 }

@@ -74,6 +74,7 @@ export class Connection {
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #closed = false;
+  #draining = false;
 
   constructor(core: Core, socket: Socket, headers: AuthHeaders) {
     this.#core = core;
@@ -107,6 +108,10 @@ export class Connection {
       return;
     }
     const replyType = REPLY_TYPE[message.type];
+    if (this.#draining) {
+      this.#reject(replyType, message.id, new ProtocolError('ServiceUnavailableException', 'The server is shutting down; reconnect and retry'));
+      return;
+    }
     if (message.type === 'publish' && !this.#publishes.take()) {
       const limit = this.#core.limits.publishesPerSecond;
       this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Rate limit exceeded: at most ${limit} publishes per second per connection`));
@@ -144,6 +149,16 @@ export class Connection {
     if (this.#closed) return;
     this.dispose();
     this.#socket.close(code, reason);
+  }
+
+  /**
+   * Graceful close: refuses new operations, lets the ones already queued finish and answer, then
+   * closes with `code`. The caller bounds the wait.
+   */
+  async drainAndClose(code: number, reason: string): Promise<void> {
+    this.#draining = true;
+    await this.#queue;
+    this.close(code, reason);
   }
 
   /** Cuts the socket without a closing handshake (shutdown timeout). */

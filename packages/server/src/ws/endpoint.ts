@@ -58,10 +58,13 @@ export class RealtimeEndpoint {
     });
   }
 
-  /** Stops accepting connections and closes every open one with `code`. */
-  closeAll(code: number, reason: string): void {
+  /**
+   * Stops accepting connections, lets every open one finish the operations it has queued, and
+   * closes it with `code`.
+   */
+  closeAll(code: number, reason: string): Promise<void> {
     this.#accepting = false;
-    for (const connection of this.connections) connection.close(code, reason);
+    return Promise.all([...this.connections].map((connection) => connection.drainAndClose(code, reason))).then(() => undefined);
   }
 
   /** Cuts every connection that has not closed yet. */

@@ -102,11 +102,12 @@ export class WorkerInvoker implements Invoker {
     worker.on('message', (message: FromWorker) => this.#onMessage(slot, message));
     worker.on('error', (err) => {
       this.#log.error('handler worker crashed', { err });
-      slot.failAll(`The handler crashed: ${err.message}`);
+      slot.failAll('The handler crashed; see the server log');
     });
     worker.on('exit', (code) => {
       if (this.#slot === slot) this.#slot = undefined;
-      slot.failAll(`The handler worker exited with code ${code}`);
+      if (slot.pending.size > 0) this.#log.error('handler worker exited', { code });
+      slot.failAll('The handler worker exited; see the server log');
     });
     return slot;
   }

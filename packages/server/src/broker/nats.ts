@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { connect, Events, type Msg, type NatsConnection, type NatsError, type Subscription } from 'nats';
+import type { Logger } from '../log/logger.js';
+import { natsConnectOptions } from './nats-connect-options.js';
+import { FlushBatcher } from './nats-flush-batcher.js';
+import { OriginDedup } from './nats-origin-dedup.js';
+import { channelSubject, decodeWireMessage, encodeWireMessage, interestSubject } from './nats-wire.js';
+import type { Broker, BrokerMessage, Interest } from './types.js';
+
+export interface NatsBrokerOptions {
+  /** `nats://[user:pass@]host:port` or `tls://...`; credentials in it are never logged. */
+  url: string;
+  /** First token of every subject, so several APIs can share one NATS. */
+  prefix: string;
+  log: Logger;
+}
+
+/** How long `publish` and `subscribe` wait for the server's acknowledgement before rejecting. */
+const ACK_TIMEOUT_MS = 5000;
+/** How long `close` lets in-flight publishes finish before cutting the connection. */
+const DRAIN_TIMEOUT_MS = 2000;
+
+/**
+ * The broker on core NATS (no JetStream): each node subscribes only to the subjects of its
+ * interests (`/ns/a` -> `<prefix>.ns.a`, `/ns/a/*` -> `<prefix>.ns.a.>`, see `nats-wire.ts`), so
+ * NATS sends a node nothing it has no local subscriber for.
+ *
+ * - Acknowledged publishes: `publish` resolves when the NATS server has processed the message (one
+ *   PING per event-loop turn covers every publish and subscribe of that turn, `FlushBatcher`). It
+ *   rejects at once while the connection is down, and rejects the publishes still waiting for
+ *   their acknowledgement when the connection drops, so an outage is never a silent drop. The
+ *   client's own reconnect buffer is never used, because nothing is written while disconnected.
+ * - Order (D15): all publishes of a node go through one connection in call order; NATS keeps the
+ *   order of one connection's messages for every subscriber.
+ * - Once per node: NATS sends one copy per matching subscription; `OriginDedup` keeps the first.
+ * - Outages: the client reconnects forever (every ~0.5 s) and re-subscribes every interest itself.
+ *   `broker disconnected` (warn) and `broker reconnected` (info) are logged once per transition.
+ *
+ * @example
+ * const broker = new NatsBroker({ url: 'nats://127.0.0.1:4222', prefix: 'switchboard', log });
+ * await broker.start((message) => fanout.deliver(message));
+ */
+export class NatsBroker implements Broker {
+  readonly #prefix: string;
+  readonly #log: Logger;
+  readonly #connect: ReturnType<typeof natsConnectOptions>;
+  readonly #subs = new Map<Interest, Subscription>();
+  readonly #dedup = new OriginDedup();
+  readonly #node = randomBytes(6).toString('base64url');
+  #nc: NatsConnection | undefined;
+  #acks: FlushBatcher | undefined;
+  #deliver: ((message: BrokerMessage) => void) | undefined;
+  #connected = false;
+  #closed = false;
+  /** Changes on every (re)connection: see `OriginDedup`. */
+  #origin = '';
+  #epoch = 0;
+  #seq = 0;
+
+  constructor(options: NatsBrokerOptions) {
+    this.#prefix = options.prefix;
+    this.#log = options.log;
+    this.#connect = natsConnectOptions(options.url);
+  }
+
+  /** Connects. @throws Error naming the server (not the credentials) when NATS cannot be reached. */
+  async start(deliver: (message: BrokerMessage) => void): Promise<void> {
+    this.#deliver = deliver;
+    const { options, shown } = this.#connect;
+    let nc: NatsConnection;
+    try {
+      nc = await connect(options);
+    } catch (err) {
+      throw new Error(`NATS broker: cannot connect to ${shown}`, { cause: err });
+    }
+    this.#nc = nc;
+    this.#acks = new FlushBatcher(() => nc.flush(), ACK_TIMEOUT_MS);
+    this.#setConnected();
+    void this.#watch(nc);
+    this.#log.info('broker connected', { server: shown });
+  }
+
+  async publish(message: BrokerMessage): Promise<void> {
+    const { nc, acks } = this.#ready();
+    const seq = ++this.#seq;
+    nc.publish(channelSubject(this.#prefix, message.channel), encodeWireMessage(this.#origin, seq, message));
+    await acks.wait();
+  }
+
+  /** Resolves once the server has registered the subscription. */
+  async subscribe(pattern: Interest): Promise<void> {
+    const { nc, acks } = this.#ready();
+    const sub = nc.subscribe(interestSubject(this.#prefix, pattern), { callback: (err, msg) => this.#receive(err, msg) });
+    this.#subs.set(pattern, sub);
+    try {
+      await acks.wait();
+    } catch (err) {
+      // The caller counts the interest as not held, so it must not come back on reconnect.
+      if (this.#subs.get(pattern) === sub) this.#subs.delete(pattern);
+      sub.unsubscribe();
+      throw err;
+    }
+  }
+
+  /**
+   * Stops delivery from `pattern` at once: the client drops anything still arriving for a
+   * cancelled subscription, and sends UNSUB when connected (a reconnect does not restore it).
+   */
+  async unsubscribe(pattern: Interest): Promise<void> {
+    const sub = this.#subs.get(pattern);
+    this.#subs.delete(pattern);
+    if (sub !== undefined && !sub.isClosed()) sub.unsubscribe();
+  }
+
+  /** Lets acknowledged-but-pending publishes finish (up to 2 s), then closes the connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#subs.clear();
+    const nc = this.#nc;
+    if (nc === undefined || nc.isClosed()) return;
+    if (this.#connected) {
+      const drained = nc.drain().catch(() => undefined);
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref());
+      await Promise.race([drained, timeout]);
+    }
+    if (!nc.isClosed()) await nc.close();
+    this.#connected = false;
+    this.#acks?.failAll(new Error('NATS broker is closed'));
+  }
+
+  #ready(): { nc: NatsConnection; acks: FlushBatcher } {
+    if (this.#closed) throw new Error('NATS broker is closed');
+    if (this.#nc === undefined || this.#acks === undefined) throw new Error('NATS broker is not started');
+    if (!this.#connected) throw new Error('NATS broker is disconnected; reconnecting');
+    return { nc: this.#nc, acks: this.#acks };
+  }
+
+  #setConnected(): void {
+    this.#connected = true;
+    this.#origin = `${this.#node}.${++this.#epoch}`;
+  }
+
+  #receive(err: NatsError | null, msg: Msg): void {
+    if (this.#closed || this.#deliver === undefined) return;
+    if (err !== null) {
+      this.#log.warn('broker subscription error', { err });
+      return;
+    }
+    let wire;
+    try {
+      wire = decodeWireMessage(msg.data);
+    } catch (cause) {
+      this.#log.warn('broker message ignored: not from Switchboard', { subject: msg.subject, err: cause });
+      return;
+    }
+    if (this.#dedup.accept(wire.origin, wire.seq)) this.#deliver(wire.message);
+  }
+
+  /** Follows the connection's status for its whole life; ends when the connection closes. */
+  async #watch(nc: NatsConnection): Promise<void> {
+    const server = this.#connect.shown;
+    for await (const status of nc.status()) {
+      if (status.type === Events.Disconnect && this.#connected) {
+        this.#connected = false;
+        this.#acks?.failAll(new Error('NATS broker connection lost; the message may not have been delivered'));
+        this.#log.warn('broker disconnected', { server });
+      } else if (status.type === Events.Reconnect && !this.#connected && !this.#closed) {
+        this.#setConnected();
+        this.#log.info('broker reconnected', { server, interests: this.#subs.size });
+      } else if (status.type === Events.Error) {
+        this.#log.warn('broker error', { server, err: status.data });
+      } else if (status.type === Events.LDM) {
+        this.#log.warn('broker server entering lame duck mode', { server });
+      }
+    }
+    if (!this.#closed) {
+      this.#connected = false;
+      this.#acks?.failAll(new Error('NATS broker connection closed'));
+      this.#log.error('broker connection closed; not reconnecting', { server });
+    }
+  }
+}
