@@ -3,9 +3,8 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CLOSE_CODES, KA_FRAME } from '@switchboard/protocol';
-import { ApiKeyAuthorizer } from './auth/api-key.js';
 import { AuthService } from './auth/authorize.js';
-import type { Authorizer } from './auth/types.js';
+import { createAuthorizers } from './auth/create.js';
 import { createBroker } from './broker/create.js';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
@@ -57,17 +56,11 @@ export class Switchboard {
 
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
     const log = options.logger ?? createLogger({ level: config.log.level });
-    const authorizers: Authorizer[] = [];
-    if (config.auth.apiKeys.length > 0) {
-      authorizers.push(
-        new ApiKeyAuthorizer(config.auth.apiKeys.map((k) => ({ key: k.key, expiresAt: expiryMs(k.expires) }))),
-      );
-    }
     this.core = {
       config,
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
-      auth: new AuthService(authorizers),
+      auth: new AuthService(createAuthorizers(config.auth, log)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log),
       handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false }),
       log,
@@ -147,9 +140,4 @@ function memoryBroker(config: Readonly<Config>): Broker {
     throw new Error(`broker.type ${config.broker.type} needs createSwitchboard(), which connects the broker`);
   }
   return new MemoryBroker();
-}
-
-function expiryMs(expires: string | number | undefined): number | undefined {
-  if (expires === undefined) return undefined;
-  return typeof expires === 'number' ? expires * 1000 : Date.parse(expires);
 }

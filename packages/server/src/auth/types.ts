@@ -21,6 +21,15 @@ export interface AuthRequest {
   readonly namespace?: string;
   /** Normalized channel path; absent for EVENT_CONNECT. */
   readonly channel?: string;
+  /**
+   * The body a SigV4 signature covers (D17): `{}` for a WebSocket connect,
+   * `JSON.stringify({channel})` for a subscribe and `JSON.stringify({channel, events})` for a
+   * WebSocket publish (the channel as the client sent it), the raw body for HTTP. A function, so
+   * modes that do not sign pay nothing.
+   */
+  readonly signedBody?: () => string;
+  /** The client's address, for identities that carry `sourceIp`. */
+  readonly sourceIp?: string;
 }
 
 /** What a handler sees as `ctx.identity`: `null` for API keys, a mode-specific object otherwise. */

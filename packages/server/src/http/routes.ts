@@ -44,14 +44,22 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
 
-  const body = parseJson(await readBody(req, core.limits.httpBodyBytes));
+  const raw = await readBody(req, core.limits.httpBodyBytes);
+  const body = parseJson(raw);
   if (!isRecord(body)) throw new ProtocolError('BadRequestException', 'Request body must be a JSON object {"channel", "events"}');
   const { channel, events } = body;
   if (typeof channel !== 'string') throw new ProtocolError('BadRequestException', 'Request body "channel" must be a string');
   if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) {
     throw new ProtocolError('BadRequestException', 'Request body "events" must be an array of JSON-encoded strings');
   }
-  const result = await publish(core, { channel, events, headers: requestHeaders(req.headers), requestId });
+  const result = await publish(core, {
+    channel,
+    events,
+    headers: requestHeaders(req.headers),
+    requestId,
+    signedBody: () => raw,
+    sourceIp: req.socket.remoteAddress,
+  });
   sendJson(res, 200, result);
 }
 

@@ -13,6 +13,9 @@ export interface PublishRequest {
   /** Lower-cased request headers and credentials (D16). */
   readonly headers: AuthHeaders;
   readonly requestId: string;
+  /** See `AuthRequest.signedBody`. */
+  readonly signedBody: () => string;
+  readonly sourceIp: string | undefined;
 }
 
 /**
@@ -31,6 +34,8 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
     headers: request.headers,
     namespace: namespace.name,
     channel: channel.path,
+    signedBody: request.signedBody,
+    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
   });
   const payloads = validateEvents(request.events, core.limits);
   const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));

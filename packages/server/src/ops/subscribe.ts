@@ -6,6 +6,9 @@ export interface SubscribeRequest {
   readonly channel: unknown;
   readonly headers: AuthHeaders;
   readonly requestId: string;
+  /** See `AuthRequest.signedBody`. */
+  readonly signedBody: () => string;
+  readonly sourceIp: string | undefined;
 }
 
 export interface SubscribeGrant {
@@ -27,6 +30,8 @@ export async function authorizeSubscribe(core: Core, request: SubscribeRequest):
     headers: request.headers,
     namespace: namespace.name,
     channel: channel.path,
+    signedBody: request.signedBody,
+    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
   });
   await core.handlers.get(namespace.name)?.onSubscribe({
     operation: 'SUBSCRIBE',

@@ -76,8 +76,11 @@ export class Connection {
   #closed = false;
   #draining = false;
 
-  constructor(core: Core, socket: Socket, headers: AuthHeaders) {
+  readonly #sourceIp: string | undefined;
+
+  constructor(core: Core, socket: Socket, headers: AuthHeaders, sourceIp?: string) {
     this.#core = core;
+    this.#sourceIp = sourceIp;
     this.#socket = socket;
     this.#headers = headers;
     this.#log = core.log.child({ connectionId: this.id });
@@ -206,6 +209,8 @@ export class Connection {
       channel: message.channel,
       headers: mergeHeaders(this.#headers, message.authorization),
       requestId: randomUUID(),
+      signedBody: () => JSON.stringify({ channel: message.channel }),
+      sourceIp: this.#sourceIp,
     });
     if (this.#closed) return;
     const sub = new Subscription(message.id, channel.path, this);
@@ -229,6 +234,8 @@ export class Connection {
       events: message.events,
       headers: mergeHeaders(this.#headers, message.authorization),
       requestId: randomUUID(),
+      signedBody: () => JSON.stringify({ channel: message.channel, events: message.events }),
+      sourceIp: this.#sourceIp,
     });
     this.send(publishSuccessFrame(message.id, result.successful, result.failed));
   }

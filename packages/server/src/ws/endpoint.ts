@@ -54,7 +54,7 @@ export class RealtimeEndpoint {
       return rejectUpgrade(socket, 'BadRequestException', `The WebSocket subprotocol "${SUBPROTOCOL}" must be offered`);
     }
     void this.#authenticate(req, offered).then((result) => {
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, result));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, result, req.socket.remoteAddress));
     });
   }
 
@@ -78,7 +78,12 @@ export class RealtimeEndpoint {
       let headers: AuthHeaders = requestHeaders(req.headers);
       const encoded = offered.find((p) => p.startsWith('header-'));
       if (encoded !== undefined) headers = mergeHeaders(headers, decodeHeaderSubprotocol(encoded.slice('header-'.length)));
-      await this.#core.auth.authorize(this.#core.namespaces.connectionModes, { operation: 'EVENT_CONNECT', headers });
+      await this.#core.auth.authorize(this.#core.namespaces.connectionModes, {
+        operation: 'EVENT_CONNECT',
+        headers,
+        signedBody: () => '{}',
+        ...(req.socket.remoteAddress === undefined ? {} : { sourceIp: req.socket.remoteAddress }),
+      });
       return headers;
     } catch (err) {
       if (isProtocolError(err)) return err;
@@ -87,13 +92,13 @@ export class RealtimeEndpoint {
     }
   }
 
-  #accept(ws: WebSocket, auth: AuthHeaders | ProtocolError): void {
+  #accept(ws: WebSocket, auth: AuthHeaders | ProtocolError, sourceIp: string | undefined): void {
     if (auth instanceof ProtocolError) {
       ws.send(connectionErrorFrame([auth.toWire()]));
       ws.close(CLOSE_CODES.Normal.code, auth.errorType);
       return;
     }
-    const connection = new Connection(this.#core, ws, auth);
+    const connection = new Connection(this.#core, ws, auth, sourceIp);
     this.connections.add(connection);
     this.#core.log.debug('connection opened', { connectionId: connection.id });
     ws.on('message', (data, isBinary) => {

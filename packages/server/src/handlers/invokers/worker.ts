@@ -102,6 +102,8 @@ export class WorkerInvoker implements Invoker {
     worker.on('message', (message: FromWorker) => this.#onMessage(slot, message));
     worker.on('error', (err) => {
       this.#log.error('handler worker crashed', { err });
+      // The worker is exiting: new calls must go to a fresh one, not wait for 'exit'.
+      if (this.#slot === slot) this.#slot = undefined;
       slot.failAll('The handler crashed; see the server log');
     });
     worker.on('exit', (code) => {
