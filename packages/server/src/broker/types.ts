@@ -30,8 +30,11 @@ export type Interest = string;
  * - Ordering: messages published on one channel by one node, each after the previous `publish`
  *   resolved or not, are delivered on every node in publish order (decision D15).
  * - Delivery: at most once, best effort. `publish` resolves once the broker has accepted the message
- *   (for the memory broker: once it was delivered); it rejects when the broker cannot take it, and
- *   the caller reports that to the publisher. There is no redelivery; history is the store's job.
+ *   (for the memory broker: once it was delivered); it rejects when the broker did not confirm
+ *   acceptance (down, or the link dropped mid-call: then the message may still have been
+ *   delivered), and the caller reports that to the publisher. Messages published while a node is
+ *   cut off from the broker are not delivered to it later. There is no redelivery; history is the
+ *   store's job.
  * - `subscribe`/`unsubscribe` calls for one pattern are made in alternation by the caller (the local
  *   fan-out counts subscribers), never twice in a row for the same pattern.
  * - `deliver` is called with messages in order and must not throw; the broker does not await it.
