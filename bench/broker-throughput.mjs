@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryBroker, MemoryHub } from '../packages/server/dist/broker/memory.js';
 import { createLogger } from '../packages/server/dist/log/logger.js';
-import { REDIS_URL, serviceAvailable } from '../packages/server/dist/test-support/services.js';
+import { NATS_URL, REDIS_URL, serviceAvailable } from '../packages/server/dist/test-support/services.js';
 
 const messages = Number(process.argv[2] ?? 50_000);
 const channelCount = Number(process.argv[3] ?? 4);
@@ -38,6 +38,15 @@ const BROKERS = [
       const { RedisBroker } = await import('../packages/server/dist/broker/redis.js');
       const prefix = `bench-${randomUUID().slice(0, 8)}`;
       return Array.from({ length: n }, () => new RedisBroker({ url: REDIS_URL, prefix, log }));
+    },
+  },
+  {
+    name: 'nats',
+    url: NATS_URL,
+    makeNodes: async (n) => {
+      const { NatsBroker } = await import('../packages/server/dist/broker/nats.js');
+      const prefix = `bench-${randomUUID().slice(0, 8)}`;
+      return Array.from({ length: n }, () => new NatsBroker({ url: NATS_URL, prefix, log }));
     },
   },
 ];

@@ -38,7 +38,7 @@ const DRAIN_TIMEOUT_MS = 2000;
  *
  * @example
  * const broker = new NatsBroker({ url: 'nats://127.0.0.1:4222', prefix: 'switchboard', log });
- * await broker.start((message) => fanout.deliver(message));
+ * await broker.start((message) => console.log(message.channel, message.events.length));
  */
 export class NatsBroker implements Broker {
   readonly #prefix: string;
@@ -76,7 +76,7 @@ export class NatsBroker implements Broker {
     this.#nc = nc;
     this.#acks = new FlushBatcher(() => nc.flush(), ACK_TIMEOUT_MS);
     this.#setConnected();
-    void this.#watch(nc);
+    this.#watch(nc).catch((err: unknown) => this.#log.error('broker status watch failed', { err }));
     this.#log.info('broker connected', { server: shown });
   }
 
@@ -112,7 +112,7 @@ export class NatsBroker implements Broker {
     if (sub !== undefined && !sub.isClosed()) sub.unsubscribe();
   }
 
-  /** Lets acknowledged-but-pending publishes finish (up to 2 s), then closes the connection. */
+  /** Lets publishes still waiting for their acknowledgement finish (up to 2 s), then disconnects. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -9,7 +9,7 @@ import { REDIS_URL, serviceAvailable } from '../test-support/services.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { brokerContract } from './contract.js';
 import { RedisBroker } from './redis.js';
-import { TcpProxy } from './redis-test-proxy.js';
+import { TcpProxy } from '../test-support/tcp-proxy.js';
 import { interestMatches, type BrokerMessage } from './types.js';
 
 const redis = await serviceAvailable('Redis', REDIS_URL);

@@ -1,7 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of a real Redis, for tests that need an outage without stopping the Redis
+ * A TCP proxy in front of a real Redis or NATS, for tests that need an outage without stopping the service
  * other tests use. `cut()` drops every connection and refuses new ones, as a dead server or a
  * network partition would look to a client; `restore()` lets connections through again.
  */
@@ -18,7 +18,7 @@ export class TcpProxy {
   static async start(targetUrl: string): Promise<TcpProxy> {
     const target = new URL(targetUrl);
     let proxy: TcpProxy | undefined;
-    const server = createServer((client) => proxy!.#accept(client, target.hostname, Number(target.port || 6379)));
+    const server = createServer((client) => proxy!.#accept(client, target.hostname, Number(target.port)));
     proxy = new TcpProxy(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
