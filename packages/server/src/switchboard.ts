@@ -14,6 +14,7 @@ import { HandlerRegistry } from './handlers/registry.js';
 import { createRequestListener, type HttpState } from './http/routes.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
+import { createServerMetrics } from './observability/server-metrics.js';
 import type { Core } from './ops/core.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
 
@@ -50,22 +51,26 @@ export class Switchboard {
   readonly core: Core;
   readonly #server: Server;
   readonly #realtime: RealtimeEndpoint;
-  readonly #state: HttpState = { ready: false };
+  readonly #state: HttpState;
   #keepAlive: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
     const log = options.logger ?? createLogger({ level: config.log.level });
+    const metrics = createServerMetrics();
     this.core = {
       config,
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
       auth: new AuthService(createAuthorizers(config.auth, log)),
-      fanout: new LocalFanout(options.broker ?? memoryBroker(config), log),
+      fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
       handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false }),
       log,
+      metrics,
     };
     this.#realtime = new RealtimeEndpoint(this.core);
+    this.#addGauges(config);
+    this.#state = { ready: false, metrics: () => metrics.registry.render() };
     const listener = createRequestListener(this.core, this.#state);
     const tls = config.server.tls;
     this.#server = tls
@@ -73,6 +78,26 @@ export class Switchboard {
       : createHttpServer(listener);
     this.#server.on('upgrade', (req, socket, head) => this.#realtime.handleUpgrade(req, socket, head));
     this.#server.on('clientError', (_err, socket) => socket.destroy());
+  }
+
+  #addGauges(config: Readonly<Config>): void {
+    const { registry } = this.core.metrics;
+    registry.gauge('switchboard_connections', 'Open WebSocket connections.', () => this.#realtime.connections.size);
+    registry.gauge('switchboard_subscriptions', 'Active subscriptions on this node.', () => {
+      let total = 0;
+      for (const connection of this.#realtime.connections) total += connection.subscriptionCount;
+      return total;
+    });
+    registry.gauge('switchboard_broker_up', 'Whether the broker can take publishes (1) or not (0).', () => [
+      [{ broker: config.broker.type }, this.core.fanout.brokerConnected ? 1 : 0],
+    ]);
+    registry.gauge('switchboard_event_handler_invocations', 'EVENT (fire and forget) onPublish invocations, by namespace and outcome.', () =>
+      config.namespaces.flatMap((ns) => {
+        const stats = this.core.handlers.get(ns.name)?.stats;
+        if (stats === undefined || this.core.handlers.get(ns.name)?.onPublishSpec?.invokeType !== 'EVENT') return [];
+        return (['started', 'failed', 'skipped'] as const).map((outcome) => [{ namespace: ns.name, outcome }, stats[outcome]] as [Record<string, string>, number]);
+      }),
+    );
   }
 
   /** Number of open WebSocket connections. */
@@ -124,7 +149,7 @@ export class Switchboard {
       this.#server.closeAllConnections();
       await closed;
     }
-    await Promise.all([this.core.fanout.close(), this.core.handlers.close()]);
+    await Promise.all([this.core.fanout.close(), this.core.handlers.close(), this.core.auth.close()]);
   }
 }
 

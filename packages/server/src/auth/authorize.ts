@@ -17,6 +17,11 @@ export class AuthService {
     return this.#authorizers.has(mode);
   }
 
+  /** Releases every authorizer's resources (on server shutdown). */
+  async close(): Promise<void> {
+    await Promise.all([...this.#authorizers.values()].map((a) => a.close?.()));
+  }
+
   async authorize(allowed: readonly AuthMode[], request: AuthRequest): Promise<AuthGrant> {
     let firstError: unknown;
     let presented = false;

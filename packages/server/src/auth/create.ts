@@ -1,15 +1,58 @@
+import { basename } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { HttpInvoker } from '../handlers/invokers/http.js';
+import { InlineInvoker } from '../handlers/invokers/inline.js';
+import type { Invoker } from '../handlers/invokers/types.js';
+import { WorkerInvoker } from '../handlers/invokers/worker.js';
 import type { Logger } from '../log/logger.js';
 import { ApiKeyAuthorizer } from './api-key.js';
+import { CognitoAuthorizer } from './cognito.js';
+import { IamAuthorizer } from './iam.js';
+import { LambdaAuthorizer } from './lambda.js';
+import { OidcAuthorizer } from './oidc.js';
 import type { Authorizer } from './types.js';
 
-/** One `Authorizer` per auth provider the configuration sets up. */
-export function createAuthorizers(auth: Readonly<Config['auth']>, _log: Logger): Authorizer[] {
+type AuthConfig = Readonly<Config['auth']>;
+
+/** One `Authorizer` per auth provider the configuration sets up, in AppSync's mode order. */
+export function createAuthorizers(auth: AuthConfig, log: Logger): Authorizer[] {
   const authorizers: Authorizer[] = [];
   if (auth.apiKeys.length > 0) {
     authorizers.push(new ApiKeyAuthorizer(auth.apiKeys.map((k) => ({ key: k.key, expiresAt: expiryMs(k.expires) }))));
   }
+  const jwtModes: Authorizer[] = [];
+  if (auth.cognito) {
+    jwtModes.push(new CognitoAuthorizer(auth.cognito));
+  }
+  if (auth.oidc) {
+    const { issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, algorithms } = auth.oidc;
+    jwtModes.push(new OidcAuthorizer({ issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, algorithms, log: log.child({ authMode: 'OPENID_CONNECT' }) }));
+  }
+  authorizers.push(...jwtModes);
+  if (auth.lambda) {
+    const { timeoutMs, resultTtlSeconds, identityValidationExpression } = auth.lambda;
+    authorizers.push(
+      new LambdaAuthorizer({
+        invoker: lambdaInvoker(auth.lambda, log),
+        functionName: auth.lambda.function === undefined ? 'authorizer' : basename(auth.lambda.function).replace(/\.[cm]?js$/, ''),
+        timeoutMs,
+        resultTtlSeconds,
+        identityValidationExpression,
+        claimedElsewhere: (request) => jwtModes.some((a) => a.presents(request)),
+        log: log.child({ authMode: 'AWS_LAMBDA' }),
+      }),
+    );
+  }
+  if (auth.iam) {
+    authorizers.push(new IamAuthorizer(auth.iam));
+  }
   return authorizers;
+}
+
+function lambdaInvoker(lambda: NonNullable<AuthConfig['lambda']>, log: Logger): Invoker {
+  if (lambda.url !== undefined) return new HttpInvoker(lambda.url, { retries: lambda.retries });
+  const file = lambda.function as string;
+  return lambda.runtime === 'inline' ? new InlineInvoker(file, log) : new WorkerInvoker(file, log);
 }
 
 function expiryMs(expires: string | number | undefined): number | undefined {

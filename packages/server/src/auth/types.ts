@@ -48,9 +48,11 @@ export interface AuthGrant {
  *   rejects with a `ProtocolError` of type `UnauthorizedException`. Any other rejection is a
  *   server fault and is reported as `InternalFailureException`, never as a grant.
  * - Neither logs credentials.
+ * - `close`, when present, releases what the authorizer holds (a Lambda authorizer's worker).
  */
 export interface Authorizer {
   readonly mode: AuthMode;
   presents(request: AuthRequest): boolean;
   authorize(request: AuthRequest): AuthGrant | Promise<AuthGrant>;
+  close?(): Promise<void>;
 }

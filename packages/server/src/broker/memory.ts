@@ -19,6 +19,10 @@ export class MemoryBroker implements Broker {
   #deliver: ((message: BrokerMessage) => void) | undefined;
   #closed = false;
 
+  get connected(): boolean {
+    return !this.#closed;
+  }
+
   constructor(hub: MemoryHub = new MemoryHub()) {
     this.#hub = hub;
   }

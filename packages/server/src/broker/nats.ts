@@ -57,6 +57,10 @@ export class NatsBroker implements Broker {
   #epoch = 0;
   #seq = 0;
 
+  get connected(): boolean {
+    return this.#connected;
+  }
+
   constructor(options: NatsBrokerOptions) {
     this.#prefix = options.prefix;
     this.#log = options.log;

@@ -112,6 +112,10 @@ export class RedisBroker implements Broker {
     });
   }
 
+  get connected(): boolean {
+    return this.#up;
+  }
+
   get stats(): Readonly<RedisBrokerStats> {
     return { ...this.#stats };
   }

@@ -41,6 +41,8 @@ export type Interest = string;
  * - After `close` resolves no more messages are delivered and `publish` rejects.
  */
 export interface Broker {
+  /** True while the broker can take publishes (always, for the memory broker). For metrics and logs. */
+  readonly connected: boolean;
   /** Begins delivering to `deliver`. Called once, before any other method. */
   start(deliver: (message: BrokerMessage) => void): Promise<void>;
   publish(message: BrokerMessage): Promise<void>;

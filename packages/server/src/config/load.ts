@@ -33,6 +33,9 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
       if (fn !== undefined) ns[op]!.function = handlerFile(fn, `namespaces[${i}].${op}.function`);
     }
   });
+  if (config.auth.lambda?.function !== undefined) {
+    config.auth.lambda.function = handlerFile(config.auth.lambda.function, 'auth.lambda.function');
+  }
   if (missing.length > 0) throw new ConfigError(`Invalid configuration in ${source}:\n${missing.join('\n')}`);
   if (config.server.tls) {
     config.server.tls = {

@@ -1,26 +1,16 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
-import { AUTH_MODES } from '../auth/types.js';
 import { LOG_LEVELS } from '../log/logger.js';
+import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
+
+export { configuredModes };
 
 /**
  * The configuration schema: one place gives the types, the defaults and the validation.
  * `docs/configuration.md` describes every key. Unknown keys are errors, so a typo never silently
  * falls back to a default.
  */
-const authMode = z.enum(AUTH_MODES);
-const modeList = z.array(authMode).min(1, 'must list at least one auth mode');
 const positiveInt = z.number().int().positive();
-
-const apiKey = z
-  .object({
-    /** The key clients send in `x-api-key`. */
-    key: z.string().min(16, 'must be at least 16 characters'),
-    /** ISO 8601 date-time or epoch seconds after which the key is refused. */
-    expires: z.union([z.string().datetime({ offset: true }), z.number().int().positive()]).optional(),
-    description: z.string().optional(),
-  })
-  .strict();
 
 /** A Lambda-style function handler: a module exporting `handler(event, context)`, or an HTTP URL. */
 const functionHandler = z
@@ -117,20 +107,10 @@ const server = z
     tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
     /** Origins allowed to call `POST /event` from a browser; `*` allows any. */
     corsOrigins: z.array(z.string().min(1)).default(['*']),
+    /** Serve `GET /metrics` (Prometheus text format, no credentials needed). */
+    metrics: z.boolean().default(true),
     /** How long shutdown waits for sockets to close before cutting them. */
     shutdownTimeoutMs: positiveInt.default(5000),
-  })
-  .strict();
-
-const auth = z
-  .object({
-    apiKeys: z.array(apiKey).default([]),
-    /** Modes accepted when a WebSocket connects. Default: every configured mode. */
-    connectionModes: modeList.optional(),
-    /** Modes accepted for publish, unless a namespace overrides them. Default: every configured mode. */
-    publishModes: modeList.optional(),
-    /** Modes accepted for subscribe, unless a namespace overrides them. Default: every configured mode. */
-    subscribeModes: modeList.optional(),
   })
   .strict();
 
@@ -154,7 +134,7 @@ export const configSchema = z
     });
     const configured = configuredModes(config.auth);
     if (configured.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['auth'], message: 'configure at least one auth provider (auth.apiKeys)' });
+      ctx.addIssue({ code: 'custom', path: ['auth'], message: 'configure at least one auth provider (auth.apiKeys, auth.cognito, auth.oidc, auth.lambda or auth.iam)' });
     }
     const checkModes = (modes: readonly string[] | undefined, path: (string | number)[]): void => {
       modes?.forEach((mode, i) => {
@@ -171,13 +151,6 @@ export const configSchema = z
       checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
     });
   });
-
-type AuthModeName = (typeof AUTH_MODES)[number];
-
-/** The modes that have a provider configured, in AppSync's order. */
-export function configuredModes(auth: z.infer<typeof configSchema>['auth']): AuthModeName[] {
-  return auth.apiKeys.length > 0 ? ['API_KEY'] : [];
-}
 
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;
 export type CodeHandlerConfig = z.infer<typeof codeHandler>;

@@ -86,9 +86,12 @@ export class AmplifyDriver {
     });
   }
 
-  /** Spawns the driver with the test CA trusted and waits until Amplify is configured. */
-  static async start(ca: string, endpoint: string, apiKey: string): Promise<AmplifyDriver> {
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: ca, SB_ENDPOINT: endpoint, SB_API_KEY: apiKey };
+  /**
+   * Spawns the driver with the test CA trusted and waits until Amplify is configured.
+   * `authMode` is Amplify's `defaultAuthMode` (default `apiKey`); `apiKey` may then be empty.
+   */
+  static async start(ca: string, endpoint: string, apiKey: string, authMode = 'apiKey'): Promise<AmplifyDriver> {
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_EXTRA_CA_CERTS: ca, SB_ENDPOINT: endpoint, SB_API_KEY: apiKey, SB_AUTH_MODE: authMode };
     delete env['NODE_TEST_CONTEXT'];
     delete env['NODE_TLS_REJECT_UNAUTHORIZED'];
     const driver = new AmplifyDriver(spawn(process.execPath, [DRIVER], { env, stdio: ['pipe', 'pipe', 'pipe'] }));

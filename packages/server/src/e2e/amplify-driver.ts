@@ -3,7 +3,11 @@
  * used by `amplify.test.ts`. It is not a test file: the test spawns it with
  * `NODE_EXTRA_CA_CERTS=<self-signed cert>` (read only at process start) and drives it line by line.
  *
- * Environment: `SB_ENDPOINT` (`https://127.0.0.1:PORT/event`), `SB_API_KEY` (the configured key).
+ * Environment: `SB_ENDPOINT` (`https://127.0.0.1:PORT/event`), `SB_API_KEY` (the configured key;
+ * required when `SB_AUTH_MODE` is `apiKey`), `SB_AUTH_MODE` (Amplify's `defaultAuthMode`, default
+ * `apiKey`). The user-pool token and the IAM credentials come from Amplify's `libraryOptions`
+ * providers (`Auth.tokenProvider.getTokens`, `credentialsProvider.getCredentialsAndIdentityId`),
+ * fed by the `setToken` and `setCredentials` ops: the way an app plugs in its own sign-in.
  *
  * stdin, one JSON command per line: `{ "id": 1, "op": "connect", ... }`. stdout, one JSON message
  * per line:
@@ -11,9 +15,11 @@
  * - `{ "kind": "reply", "id", "ok": true, "value" }` or `{ "kind": "reply", "id", "ok": false, "error" }`;
  * - `{ "kind": "next", "sub", "value" }` / `{ "kind": "error", "sub", "error" }` from subscription observers.
  *
- * Ops: `connect {name, channel, apiKey?}`, `subscribe {name, channel}` (replies when `ready`
- * settles), `unsubscribe {name}`, `publish {channel, event, apiKey?}` (channel is a `connect`
- * name), `post {channel, event, apiKey?}` (channel is a path), `close {channel}`, `sockets`
+ * Ops: `connect {name, channel, apiKey?, authMode?, authToken?}`, `subscribe {name, channel}`
+ * (replies when `ready` settles), `unsubscribe {name}`, `publish {channel, event, apiKey?,
+ * authMode?, authToken?}` (channel is a `connect` name), `post {channel, event, apiKey?,
+ * authMode?, authToken?}` (channel is a path), `close {channel}`, `setToken {token}` (the JWT the
+ * token provider hands out), `setCredentials {accessKeyId, secretAccessKey, sessionToken?}`, `sockets`
  * (every WebSocket Amplify opened: url, selected protocol, close code), `frames` (every frame
  * sent and received, parsed), `exit`.
  *
@@ -44,8 +50,19 @@ interface FrameRecord {
   frame: unknown;
 }
 
+type AuthMode = 'apiKey' | 'userPool' | 'oidc' | 'lambda' | 'iam';
+type AuthOptions = { authMode: AuthMode; apiKey?: string; authToken?: string };
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
 const endpoint = requireEnv('SB_ENDPOINT');
-const apiKey = requireEnv('SB_API_KEY');
+const defaultAuthMode = (process.env['SB_AUTH_MODE'] ?? 'apiKey') as AuthMode;
+const apiKey = defaultAuthMode === 'apiKey' ? requireEnv('SB_API_KEY') : process.env['SB_API_KEY'];
+let currentToken: string | undefined;
+let currentCredentials: Credentials | undefined;
 
 // Keep stdout for protocol lines only.
 console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
@@ -85,9 +102,24 @@ class RecordingWebSocket extends WS {
 }
 (globalThis as { WebSocket?: unknown }).WebSocket = RecordingWebSocket;
 
-Amplify.configure({
-  API: { Events: { endpoint, region: 'us-east-1', defaultAuthMode: 'apiKey', apiKey } },
-});
+/** What Amplify's token provider returns: a JWT object whose `toString()` is the raw token. */
+function jwt(token: string): { toString(): string; payload: Record<string, unknown> } {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as Record<string, unknown>;
+  return { toString: () => token, payload };
+}
+
+Amplify.configure(
+  { API: { Events: { endpoint, region: 'us-east-1', defaultAuthMode, ...(apiKey === undefined ? {} : { apiKey }) } } },
+  {
+    Auth: {
+      tokenProvider: { getTokens: async () => (currentToken === undefined ? null : { accessToken: jwt(currentToken) as never }) },
+      credentialsProvider: {
+        getCredentialsAndIdentityId: async () => (currentCredentials === undefined ? undefined : { credentials: currentCredentials, identityId: 'us-east-1:switchboard-test' }),
+        clearCredentialsAndIdentityId: () => undefined,
+      },
+    },
+  },
+);
 
 const channels = new Map<string, EventsChannel>();
 const subs = new Map<string, EventsSubscription>();
@@ -96,8 +128,14 @@ function emit(message: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(message) + '\n');
 }
 
-function authOptions(key: unknown): { authMode: 'apiKey'; apiKey: string } | undefined {
-  return typeof key === 'string' ? { authMode: 'apiKey', apiKey: key } : undefined;
+/** Per-call auth options: `apiKey` alone (the original form) or `authMode` with an optional `authToken`. */
+function authOptions(command: Record<string, unknown>): AuthOptions | undefined {
+  const key = command['apiKey'];
+  if (typeof key === 'string') return { authMode: 'apiKey', apiKey: key };
+  const mode = command['authMode'];
+  const token = command['authToken'];
+  if (typeof mode !== 'string' && typeof token !== 'string') return undefined;
+  return { authMode: (typeof mode === 'string' ? mode : defaultAuthMode) as AuthMode, ...(typeof token === 'string' ? { authToken: token } : {}) };
 }
 
 function channelNamed(name: unknown): EventsChannel {
@@ -111,7 +149,7 @@ async function run(command: Record<string, unknown>): Promise<unknown> {
     case 'connect': {
       const t0 = Date.now();
       try {
-        const options = authOptions(command['apiKey']);
+        const options = authOptions(command);
         const channel = options ? await events.connect(String(command['channel']), options) : await events.connect(String(command['channel']));
         channels.set(String(command['name']), channel);
         return { elapsedMs: Date.now() - t0 };
@@ -136,16 +174,23 @@ async function run(command: Record<string, unknown>): Promise<unknown> {
     }
     case 'publish': {
       const channel = channelNamed(command['channel']);
-      const options = authOptions(command['apiKey']);
+      const options = authOptions(command);
       const event = command['event'] as Json;
       return (await (options ? channel.publish(event, options) : channel.publish(event))) ?? null;
     }
     case 'post': {
-      const options = authOptions(command['apiKey']);
+      const options = authOptions(command);
       const event = command['event'] as Json;
       const channel = String(command['channel']);
       return (await (options ? events.post(channel, event, options) : events.post(channel, event))) ?? null;
     }
+    case 'setToken':
+      currentToken = typeof command['token'] === 'string' ? command['token'] : undefined;
+      return null;
+    case 'setCredentials':
+      currentCredentials = command['accessKeyId'] === undefined ? undefined : (command as unknown as Credentials);
+      if (currentCredentials) currentCredentials = { accessKeyId: currentCredentials.accessKeyId, secretAccessKey: currentCredentials.secretAccessKey, ...(currentCredentials.sessionToken ? { sessionToken: currentCredentials.sessionToken } : {}) };
+      return null;
     case 'close':
       await channelNamed(command['channel']).close();
       return null;

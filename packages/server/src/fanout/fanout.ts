@@ -1,6 +1,7 @@
 import { ProtocolError } from '@switchboard/protocol';
 import type { Broker, BrokerMessage } from '../broker/types.js';
 import type { Logger } from '../log/logger.js';
+import type { Counter } from '../observability/metrics.js';
 import { SubscriptionIndex } from './subscription-index.js';
 
 /** What the fan-out delivers to: one subscription of one connection. */
@@ -23,10 +24,17 @@ export class LocalFanout {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #broker: Broker;
   readonly #log: Logger;
+  readonly #deliveries: Counter | undefined;
 
-  constructor(broker: Broker, log: Logger) {
+  /** `deliveries` counts the `data` frames handed to subscribers. */
+  constructor(broker: Broker, log: Logger, deliveries?: Counter) {
     this.#broker = broker;
     this.#log = log;
+    this.#deliveries = deliveries;
+  }
+
+  get brokerConnected(): boolean {
+    return this.#broker.connected;
   }
 
   start(): Promise<void> {
@@ -81,9 +89,14 @@ export class LocalFanout {
   }
 
   #deliver(message: BrokerMessage): void {
+    let delivered = 0;
     for (const event of message.events) {
       const encoded = JSON.stringify(event.payload);
-      this.#index.forEachMatch(message.channel, (sub) => sub.deliver(encoded));
+      this.#index.forEachMatch(message.channel, (sub) => {
+        sub.deliver(encoded);
+        delivered++;
+      });
     }
+    if (delivered > 0) this.#deliveries?.inc(undefined, delivered);
   }
 }

@@ -10,6 +10,8 @@ import { Cors } from './cors.js';
 export interface HttpState {
   /** False while starting and while shutting down: `/healthz` answers 503. */
   ready: boolean;
+  /** The Prometheus text for `GET /metrics`. */
+  metrics: () => string;
 }
 
 /**
@@ -26,6 +28,7 @@ export function createRequestListener(core: Core, state: HttpState): RequestList
         core.log.error('http request failed', { requestId, err });
       }
       const error = isProtocolError(err) ? err : new ProtocolError('InternalFailureException', 'The request failed unexpectedly; see the server log');
+      core.metrics.errors.inc({ errorType: error.errorType, transport: 'http' });
       if (res.headersSent) return void res.destroy();
       if (err instanceof ProtocolError && err.errorType === 'PayloadTooLargeException') res.setHeader('connection', 'close');
       sendJson(res, error.status, { errors: [error.toWire()] });
@@ -40,6 +43,12 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   if (path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
     return sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ok' : 'unavailable' });
+  }
+  if (path === '/metrics' && core.config.server.metrics) {
+    if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
+    const text = state.metrics();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+    return void res.end(text);
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
@@ -60,8 +69,11 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     signedBody: () => raw,
     sourceIp: req.socket.remoteAddress,
   });
+  core.metrics.publishes.inc(HTTP);
   sendJson(res, 200, result);
 }
+
+const HTTP = { transport: 'http' } as const;
 
 function parseJson(text: string): unknown {
   try {

@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { LocalFanout } from '../fanout/fanout.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../log/logger.js';
+import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { NamespaceRegistry } from '../namespaces/registry.js';
 
 /** The services every operation needs, built once per server by `createSwitchboard`. */
@@ -15,4 +16,5 @@ export interface Core {
   readonly fanout: LocalFanout;
   readonly handlers: HandlerRegistry;
   readonly log: Logger;
+  readonly metrics: ServerMetrics;
 }

@@ -65,6 +65,7 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
 async function broadcast(core: Core, channel: string, events: BrokerEvent[], requestId: string): Promise<void> {
   try {
     await core.fanout.publish({ channel, events });
+    core.metrics.eventsPublished.inc(undefined, events.length);
   } catch (err) {
     core.log.error('broker publish failed', { requestId, channel, err });
     throw new ProtocolError('ServiceUnavailableException', 'The broker is unavailable; the events were not delivered. Retry later.', { cause: err });

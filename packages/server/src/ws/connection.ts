@@ -86,7 +86,10 @@ export class Connection {
     this.#log = core.log.child({ connectionId: this.id });
     this.#publishes = new TokenBucket(core.limits.publishesPerSecond);
     const age = CLOSE_CODES.ConnectionAgeExceeded;
-    this.#ageTimer = setTimeout(() => this.close(age.code, 'connection age limit reached'), core.limits.connectionAgeMs);
+    this.#ageTimer = setTimeout(() => {
+      core.metrics.disconnects.inc({ reason: 'connection_age' });
+      this.close(age.code, 'connection age limit reached');
+    }, core.limits.connectionAgeMs);
     this.#ageTimer.unref();
   }
 
@@ -102,7 +105,7 @@ export class Connection {
       message = decodeClientMessage(text);
     } catch (err) {
       const e = err as DecodeError;
-      this.send(errorFrame(e.replyType, e.id, [e.toWire()]));
+      this.#reject(e.replyType, e.id, e);
       return;
     }
     if (message.type === 'connection_init') {
@@ -133,7 +136,7 @@ export class Connection {
 
   /** Binary frames are not part of the protocol. */
   receiveBinary(): void {
-    this.send(errorFrame('error', undefined, [new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames').toWire()]));
+    this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'));
   }
 
   /** Sends a frame, or closes the connection as a slow consumer when its send buffer is full. */
@@ -141,6 +144,7 @@ export class Connection {
     if (this.#closed) return;
     if (this.#socket.bufferedAmount > this.#core.limits.sendBufferBytes) {
       this.#log.warn('closing slow consumer', { bufferedAmount: this.#socket.bufferedAmount });
+      this.#core.metrics.disconnects.inc({ reason: 'slow_consumer' });
       this.close(CLOSE_CODES.SlowConsumer.code, 'slow consumer: send buffer limit exceeded');
       return;
     }
@@ -161,6 +165,7 @@ export class Connection {
   async drainAndClose(code: number, reason: string): Promise<void> {
     this.#draining = true;
     await this.#queue;
+    if (!this.#closed) this.#core.metrics.disconnects.inc({ reason: 'shutdown' });
     this.close(code, reason);
   }
 
@@ -237,6 +242,7 @@ export class Connection {
       signedBody: () => JSON.stringify({ channel: message.channel, events: message.events }),
       sourceIp: this.#sourceIp,
     });
+    this.#core.metrics.publishes.inc(WS);
     this.send(publishSuccessFrame(message.id, result.successful, result.failed));
   }
 
@@ -250,10 +256,13 @@ export class Connection {
     this.#reject(replyType, id, new ProtocolError('InternalFailureException', 'The operation failed unexpectedly; see the server log'));
   }
 
-  #reject(replyType: ErrorReplyType, id: string, err: ProtocolError): void {
+  #reject(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError): void {
+    this.#core.metrics.errors.inc({ errorType: err.errorType, transport: 'ws' });
     this.send(errorFrame(replyType, id, [err.toWire()]));
   }
 }
+
+const WS = { transport: 'ws' } as const;
 
 const REPLY_TYPE = {
   subscribe: 'subscribe_error',

@@ -5,7 +5,8 @@ import { withCapturedConsole, type LogSink } from './console-capture.js';
 export interface InvokeCall {
   /** `function`: call the module's `handler(event, context)`; `code`: call its `onPublish(ctx)` / `onSubscribe(ctx)`. */
   readonly kind: 'function' | 'code';
-  readonly operation: 'onPublish' | 'onSubscribe';
+  /** What the call is for; `authorizer` (a Lambda authorizer) is always kind `function`. */
+  readonly operation: 'onPublish' | 'onSubscribe' | 'authorizer';
   /** The AppSync Lambda event (`function`) or the handler `ctx` (`code`). */
   readonly payload: unknown;
   readonly requestId: string;

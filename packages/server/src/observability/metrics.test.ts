@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TEST_KEY, startTestServer } from '../test-support/server.js';
+import { TestClient } from '../test-support/ws-client.js';
+
+function sample(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  assert.ok(line, `no ${series} in\n${text}`);
+  return Number(line.slice(series.length + 1));
+}
+
+describe('GET /metrics', () => {
+  it('counts connections, subscriptions, publishes, deliveries and errors in the Prometheus text format', async (t) => {
+    const server = await startTestServer();
+    const a = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    const b = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    t.after(async () => {
+      await Promise.all([a.close(), b.close()]);
+      await server.close();
+    });
+    await a.subscribe('x', '/default/m', TEST_KEY);
+    await b.subscribe('y', '/default/*', TEST_KEY);
+    await a.publish('p', '/default/m', [1, 2], TEST_KEY);
+    await b.next((f) => f['event'] === '2');
+    await a.publish('bad', '/nowhere/m', [1], TEST_KEY);
+    await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel: '/default/m', events: ['3'] }) });
+    await fetch(`${server.httpUrl}/event`, { method: 'POST', body: '{}' });
+    const res = await fetch(`${server.httpUrl}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
+    const text = await res.text();
+    assert.equal(sample(text, 'switchboard_connections'), 2);
+    assert.equal(sample(text, 'switchboard_subscriptions'), 2);
+    assert.equal(sample(text, 'switchboard_publishes_total{transport="ws"}'), 1);
+    assert.equal(sample(text, 'switchboard_publishes_total{transport="http"}'), 1);
+    assert.equal(sample(text, 'switchboard_events_published_total'), 3);
+    assert.equal(sample(text, 'switchboard_deliveries_total'), 6, '3 events x 2 matching subscriptions');
+    assert.equal(sample(text, 'switchboard_errors_total{errorType="ResourceNotFound",transport="ws"}'), 1);
+    assert.equal(sample(text, 'switchboard_errors_total{errorType="BadRequestException",transport="http"}'), 1);
+    assert.equal(sample(text, 'switchboard_broker_up{broker="memory"}'), 1);
+  });
+
+  it('is off when server.metrics is false', async (t) => {
+    const server = await startTestServer({ server: { host: '127.0.0.1', port: 0, metrics: false } });
+    t.after(() => server.close());
+    assert.equal((await fetch(`${server.httpUrl}/metrics`)).status, 404);
+  });
+});
