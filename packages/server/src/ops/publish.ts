@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ProtocolError, parseChannel, type AuthHeaders, type PublishResult } from '@switchboard/protocol';
+import { ProtocolError, type PublishResult } from '@switchboard/protocol';
 import type { BrokerEvent } from '../broker/types.js';
 import type { HandlerInput } from '../handlers/context.js';
 import type { Core } from './core.js';
 import { validateEvents } from './events.js';
+import { authorizeOperation, type OperationRequest } from './operation.js';
 
-export interface PublishRequest {
-  /** The channel as the client sent it; validated here. */
-  readonly channel: unknown;
+export interface PublishRequest extends OperationRequest {
   /** JSON-encoded event strings. */
   readonly events: readonly string[];
-  /** Lower-cased request headers and credentials (D16). */
-  readonly headers: AuthHeaders;
-  readonly requestId: string;
-  /** See `AuthRequest.signedBody`. */
-  readonly signedBody: () => string;
-  readonly sourceIp: string | undefined;
 }
 
 /**
@@ -27,16 +20,7 @@ export interface PublishRequest {
  * @throws ProtocolError for anything the client must hear about.
  */
 export async function publish(core: Core, request: PublishRequest): Promise<PublishResult> {
-  const channel = parseChannel(request.channel, { allowWildcard: false });
-  const namespace = core.namespaces.get(channel.namespace);
-  const grant = await core.auth.authorize(namespace.publishModes, {
-    operation: 'EVENT_PUBLISH',
-    headers: request.headers,
-    namespace: namespace.name,
-    channel: channel.path,
-    signedBody: request.signedBody,
-    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
-  });
+  const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_PUBLISH', request);
   const payloads = validateEvents(request.events, core.limits);
   const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const handlers = core.handlers.get(namespace.name);

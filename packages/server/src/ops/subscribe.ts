@@ -1,15 +1,9 @@
-import { parseChannel, type AuthHeaders, type Channel } from '@switchboard/protocol';
+import type { Channel } from '@switchboard/protocol';
 import type { AuthGrant } from '../auth/types.js';
 import type { Core } from './core.js';
+import { authorizeOperation, type OperationRequest } from './operation.js';
 
-export interface SubscribeRequest {
-  readonly channel: unknown;
-  readonly headers: AuthHeaders;
-  readonly requestId: string;
-  /** See `AuthRequest.signedBody`. */
-  readonly signedBody: () => string;
-  readonly sourceIp: string | undefined;
-}
+export type SubscribeRequest = OperationRequest;
 
 export interface SubscribeGrant {
   readonly channel: Channel;
@@ -23,16 +17,7 @@ export interface SubscribeGrant {
  * @throws ProtocolError for anything the client must hear about.
  */
 export async function authorizeSubscribe(core: Core, request: SubscribeRequest): Promise<SubscribeGrant> {
-  const channel = parseChannel(request.channel, { allowWildcard: true });
-  const namespace = core.namespaces.get(channel.namespace);
-  const grant = await core.auth.authorize(namespace.subscribeModes, {
-    operation: 'EVENT_SUBSCRIBE',
-    headers: request.headers,
-    namespace: namespace.name,
-    channel: channel.path,
-    signedBody: request.signedBody,
-    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
-  });
+  const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_SUBSCRIBE', request);
   await core.handlers.get(namespace.name)?.onSubscribe({
     operation: 'SUBSCRIBE',
     channel,

@@ -1,0 +1,44 @@
+import { parseChannel, type AuthHeaders, type Channel } from '@switchboard/protocol';
+import type { AuthGrant } from '../auth/types.js';
+import type { Namespace } from '../namespaces/registry.js';
+import type { Core } from './core.js';
+
+/** What publish and subscribe requests have in common, from WebSocket or HTTP. */
+export interface OperationRequest {
+  /** The channel as the client sent it; validated here. */
+  readonly channel: unknown;
+  /** Lower-cased request headers and credentials (D16). */
+  readonly headers: AuthHeaders;
+  readonly requestId: string;
+  /** See `AuthRequest.signedBody`. */
+  readonly signedBody: () => string;
+  readonly sourceIp: string | undefined;
+}
+
+export interface AuthorizedOperation {
+  readonly channel: Channel;
+  readonly namespace: Namespace;
+  readonly grant: AuthGrant;
+}
+
+/**
+ * The first steps of every operation, in a fixed order: channel syntax (a wildcard only for
+ * subscribe, D8), namespace (`ResourceNotFound`, D10), then auth with the namespace's modes for
+ * the operation.
+ *
+ * @throws ProtocolError for anything the client must hear about.
+ */
+export async function authorizeOperation(core: Core, operation: 'EVENT_PUBLISH' | 'EVENT_SUBSCRIBE', request: OperationRequest): Promise<AuthorizedOperation> {
+  const subscribe = operation === 'EVENT_SUBSCRIBE';
+  const channel = parseChannel(request.channel, { allowWildcard: subscribe });
+  const namespace = core.namespaces.get(channel.namespace);
+  const grant = await core.auth.authorize(subscribe ? namespace.subscribeModes : namespace.publishModes, {
+    operation,
+    headers: request.headers,
+    namespace: namespace.name,
+    channel: channel.path,
+    signedBody: request.signedBody,
+    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
+  });
+  return { channel, namespace, grant };
+}
