@@ -53,6 +53,7 @@ export class Switchboard {
   readonly #realtime: RealtimeEndpoint;
   readonly #state: HttpState;
   #keepAlive: NodeJS.Timeout | undefined;
+  #ageSweep: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
@@ -118,6 +119,9 @@ export class Switchboard {
     this.#keepAlive = setInterval(() => {
       for (const connection of this.#realtime.connections) connection.send(KA_FRAME);
     }, this.core.limits.keepAliveMs);
+    // One sweep closes connections past their age limit, at a tenth of the limit's precision (60 s at most).
+    const limits = this.core.limits;
+    this.#ageSweep = setInterval(() => this.#realtime.closeExpired(Date.now()), Math.max(10, Math.min(60_000, Math.floor(limits.connectionAgeMs / 10))));
     this.#state.ready = true;
     const address = this.#server.address() as AddressInfo;
     const scheme = this.core.config.server.tls ? 'https' : 'http';
@@ -139,6 +143,7 @@ export class Switchboard {
   async #shutdown(): Promise<void> {
     this.#state.ready = false;
     clearInterval(this.#keepAlive);
+    clearInterval(this.#ageSweep);
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     void this.#realtime.closeAll(CLOSE_CODES.GoingAway.code, 'server shutting down');
     this.#server.closeIdleConnections();

@@ -8,8 +8,11 @@ import { SubscriptionIndex } from './subscription-index.js';
 export interface Subscriber {
   /** `/ns/a` or `/ns/a/*`. */
   readonly pattern: string;
-  /** Receives each event of a matching message as `JSON.stringify(payloadString)`, in order. */
-  deliver(encodedEvent: string): void;
+  /**
+   * Receives each event of a matching message, in order, as the UTF-8 bytes of
+   * `JSON.stringify(payloadString)`: encoded once per event, shared by every subscriber.
+   */
+  deliver(encodedEvent: Buffer): void;
 }
 
 /**
@@ -91,7 +94,7 @@ export class LocalFanout {
   #deliver(message: BrokerMessage): void {
     let delivered = 0;
     for (const event of message.events) {
-      const encoded = JSON.stringify(event.payload);
+      const encoded = Buffer.from(JSON.stringify(event.payload), 'utf8');
       this.#index.forEachMatch(message.channel, (sub) => {
         sub.deliver(encoded);
         delivered++;

@@ -5,13 +5,10 @@ import {
   KA_FRAME,
   ProtocolError,
   connectionAckFrame,
-  dataFrame,
-  dataFramePrefix,
   decodeClientMessage,
   errorFrame,
   isProtocolError,
   publishSuccessFrame,
-  subscribeSuccessFrame,
   unsubscribeSuccessFrame,
   type AuthHeaders,
   type ClientMessage,
@@ -19,42 +16,14 @@ import {
   type PublishMessage,
   type SubscribeMessage,
 } from '@switchboard/protocol';
-import type { Subscriber } from '../fanout/fanout.js';
 import type { Logger } from '../log/logger.js';
 import { mergeHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { authorizeSubscribe } from '../ops/subscribe.js';
 import { TokenBucket } from './rate-limiter.js';
+import { Subscription } from './subscription.js';
 import type { Socket } from './socket.js';
-
-/** One subscription of one connection. Frames arriving before `subscribe_success` wait in `early`. */
-class Subscription implements Subscriber {
-  readonly #prefix: string;
-  #early: string[] | undefined = [];
-
-  constructor(
-    readonly id: string,
-    readonly pattern: string,
-    private readonly connection: Connection,
-  ) {
-    this.#prefix = dataFramePrefix(id);
-  }
-
-  deliver(encodedEvent: string): void {
-    const frame = dataFrame(this.#prefix, encodedEvent);
-    if (this.#early !== undefined) this.#early.push(frame);
-    else this.connection.send(frame);
-  }
-
-  /** Sends `subscribe_success`, then anything delivered while the subscription was starting. */
-  start(): void {
-    const early = this.#early ?? [];
-    this.#early = undefined;
-    this.connection.send(subscribeSuccessFrame(this.id));
-    for (const frame of early) this.connection.send(frame);
-  }
-}
 
 /**
  * One WebSocket connection's session: decodes messages, runs them one at a time in arrival order
@@ -67,10 +36,9 @@ export class Connection {
   readonly #socket: Socket;
   /** Upgrade headers merged with the connection's auth headers (D16, D18). */
   readonly #headers: AuthHeaders;
-  readonly #log: Logger;
+  #logger: Logger | undefined;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #publishes: TokenBucket;
-  readonly #ageTimer: NodeJS.Timeout;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #closed = false;
@@ -83,15 +51,16 @@ export class Connection {
     this.#sourceIp = sourceIp;
     this.#socket = socket;
     this.#headers = headers;
-    this.#log = core.log.child({ connectionId: this.id });
     this.#publishes = new TokenBucket(core.limits.publishesPerSecond);
-    const age = CLOSE_CODES.ConnectionAgeExceeded;
-    this.#ageTimer = setTimeout(() => {
-      core.metrics.disconnects.inc({ reason: 'connection_age' });
-      this.close(age.code, 'connection age limit reached');
-    }, core.limits.connectionAgeMs);
-    this.#ageTimer.unref();
   }
+
+  /** Created on first use: most connections never log. */
+  get #log(): Logger {
+    return (this.#logger ??= this.#core.log.child({ connectionId: this.id }));
+  }
+
+  /** When the connection opened (epoch ms), for the connection age limit. */
+  readonly openedAt = Date.now();
 
   get subscriptionCount(): number {
     return this.#subscriptions.size;
@@ -139,16 +108,33 @@ export class Connection {
     this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'));
   }
 
-  /** Sends a frame, or closes the connection as a slow consumer when its send buffer is full. */
+  /** Closes the connection when it has reached `limits.connectionAgeMs`; called by a shared sweep. */
+  closeIfExpired(now: number): void {
+    if (now - this.openedAt < this.#core.limits.connectionAgeMs) return;
+    this.#core.metrics.disconnects.inc({ reason: 'connection_age' });
+    this.close(CLOSE_CODES.ConnectionAgeExceeded.code, 'connection age limit reached');
+  }
+
+  /** Sends a text frame, or closes the connection as a slow consumer when its send buffer is full. */
   send(frame: string): void {
-    if (this.#closed) return;
+    if (this.#admit()) this.#socket.send(frame);
+  }
+
+  /** `send` for a frame made of parts (a `data` frame). */
+  sendParts(parts: readonly Buffer[], length: number): void {
+    if (this.#admit()) this.#socket.sendText(parts, length);
+  }
+
+  /** True when a frame may be sent; closes a slow consumer. */
+  #admit(): boolean {
+    if (this.#closed) return false;
     if (this.#socket.bufferedAmount > this.#core.limits.sendBufferBytes) {
       this.#log.warn('closing slow consumer', { bufferedAmount: this.#socket.bufferedAmount });
       this.#core.metrics.disconnects.inc({ reason: 'slow_consumer' });
       this.close(CLOSE_CODES.SlowConsumer.code, 'slow consumer: send buffer limit exceeded');
-      return;
+      return false;
     }
-    this.#socket.send(frame);
+    return true;
   }
 
   /** Closes the socket and drops every subscription. Idempotent. */
@@ -179,7 +165,6 @@ export class Connection {
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearTimeout(this.#ageTimer);
     for (const sub of this.#subscriptions.values()) this.#core.fanout.remove(sub);
     this.#subscriptions.clear();
   }

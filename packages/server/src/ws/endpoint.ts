@@ -13,6 +13,7 @@ import {
 import { decodeHeaderSubprotocol, mergeHeaders, requestHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { Connection } from './connection.js';
+import { WsSocket } from './ws-socket.js';
 
 /** The subprotocol AppSync Events clients offer and the server must select. */
 export const SUBPROTOCOL = 'aws-appsync-event-ws';
@@ -41,7 +42,8 @@ export class RealtimeEndpoint {
 
   /** Handles an HTTP `upgrade` event. Never throws. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    // A module-level listener: a closure here would keep the upgrade request alive with the socket.
+    socket.on('error', destroySocket);
     const path = (req.url ?? '/').split('?', 1)[0];
     if (path !== REALTIME_PATH) {
       return rejectUpgrade(socket, 'ResourceNotFound', `No WebSocket endpoint at ${path}; use ${REALTIME_PATH}`);
@@ -65,6 +67,11 @@ export class RealtimeEndpoint {
   closeAll(code: number, reason: string): Promise<void> {
     this.#accepting = false;
     return Promise.all([...this.connections].map((connection) => connection.drainAndClose(code, reason))).then(() => undefined);
+  }
+
+  /** Closes the connections that have reached `limits.connectionAgeMs`. */
+  closeExpired(now: number): void {
+    for (const connection of this.connections) connection.closeIfExpired(now);
   }
 
   /** Cuts every connection that has not closed yet. */
@@ -98,7 +105,7 @@ export class RealtimeEndpoint {
       ws.close(CLOSE_CODES.Normal.code, auth.errorType);
       return;
     }
-    const connection = new Connection(this.#core, ws, auth, sourceIp);
+    const connection = new Connection(this.#core, new WsSocket(ws), auth, sourceIp);
     this.connections.add(connection);
     this.#core.log.debug('connection opened', { connectionId: connection.id });
     ws.on('message', (data, isBinary) => {
@@ -113,6 +120,10 @@ export class RealtimeEndpoint {
     });
     if (!this.#accepting) connection.close(CLOSE_CODES.GoingAway.code, 'server shutting down');
   }
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 function rejectUpgrade(socket: Duplex, errorType: ErrorType, message: string, status: number = ERROR_TYPES[errorType].status): void {
