@@ -34,8 +34,14 @@ export class WsSocket implements Socket {
       this.#ws.send(Buffer.concat(parts as Buffer[], length), { binary: false });
       return;
     }
+    const header = cachedHeader(length);
+    if (length <= SMALL_FRAME) {
+      // Small frames: one pooled copy is cheaper than the stream's per-write bookkeeping.
+      raw.write(Buffer.concat([header, ...parts], header.length + length));
+      return;
+    }
     raw.cork();
-    raw.write(textFrameHeader(length));
+    raw.write(header);
     for (const part of parts) raw.write(part);
     raw.uncork();
   }
@@ -47,6 +53,21 @@ export class WsSocket implements Socket {
   terminate(): void {
     this.#ws.terminate();
   }
+}
+
+/** Up to this payload size a frame is copied into one buffer and written once. */
+const SMALL_FRAME = 2048;
+
+/** One fan-out sends frames of one length to many sockets (UUID ids have one length): reuse its header. */
+let lastLength = -1;
+let lastHeader: Buffer = Buffer.alloc(0);
+
+function cachedHeader(length: number): Buffer {
+  if (length !== lastLength) {
+    lastHeader = textFrameHeader(length);
+    lastLength = length;
+  }
+  return lastHeader;
 }
 
 /** The header of an unmasked, final text frame (RFC 6455 section 5.2) with a payload of `length` bytes. */
