@@ -28,6 +28,7 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   };
   config.namespaces.forEach((ns, i) => {
     if (ns.code) ns.code.file = handlerFile(ns.code.file, `namespaces[${i}].code`);
+    if (ns.dataSource?.function !== undefined) ns.dataSource.function = handlerFile(ns.dataSource.function, `namespaces[${i}].dataSource.function`);
     for (const op of ['onPublish', 'onSubscribe'] as const) {
       const fn = ns[op]?.function;
       if (fn !== undefined) ns[op]!.function = handlerFile(fn, `namespaces[${i}].${op}.function`);

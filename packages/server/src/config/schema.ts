@@ -36,6 +36,25 @@ const functionHandler = z
     }
   });
 
+/**
+ * A Lambda data source for a code handler written in the request/response form: `request(ctx)`
+ * returns `{ operation: 'Invoke', payload }`, the function gets `payload` as its event, and
+ * `response(ctx)` gets the result in `ctx.result`.
+ */
+const dataSource = z
+  .object({
+    function: z.string().min(1).optional(),
+    url: z.string().url().optional(),
+    runtime: z.enum(['worker', 'inline']).default('worker'),
+    retries: z.number().int().min(0).max(10).default(2),
+  })
+  .strict()
+  .superRefine((source, ctx) => {
+    if ((source.function === undefined) === (source.url === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set exactly one of function (a module file) or url (an HTTP function)' });
+    }
+  });
+
 /** An APPSYNC_JS-style code handler file exporting `onPublish(ctx)` and/or `onSubscribe(ctx)`. */
 const codeHandler = z
   .union([
@@ -53,6 +72,8 @@ const namespace = z
     subscribeModes: modeList.optional(),
     /** Code handler file; its exports run for the operations that have no function handler. */
     code: codeHandler.optional(),
+    /** The Lambda data source the code handler's request/response form calls. */
+    dataSource: dataSource.optional(),
     onPublish: functionHandler.optional(),
     onSubscribe: functionHandler.optional(),
   })

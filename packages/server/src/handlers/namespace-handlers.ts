@@ -14,6 +14,14 @@ export interface HandlerSpec {
   readonly timeoutMs: number;
   /** Lambda `context.functionName`, and the `handler` tag in logs. */
   readonly name: string;
+  /** Code handlers: the Lambda data source their `request(ctx)` / `response(ctx)` form calls. */
+  readonly dataSource?: DataSourceSpec | undefined;
+}
+
+/** A Lambda data source: `request(ctx)` returns `{ operation: 'Invoke', payload }`, the function gets `payload`. */
+export interface DataSourceSpec {
+  readonly invoker: Invoker;
+  readonly name: string;
 }
 
 /** Counts of fire-and-forget (`EVENT`) invocations, for logs and metrics. */
@@ -93,11 +101,49 @@ export class NamespaceHandlers {
     if (spec.kind === 'function') checkFunctionSubscribe(value);
   }
 
-  /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
   async #invoke(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): Promise<InvokeOutcome> {
     const call = this.#call(spec, operation, input);
+    const outcome = await this.#send(spec.invoker, call);
+    return outcome.status === 'data-source' ? this.#viaDataSource(spec, call, outcome) : outcome;
+  }
+
+  /**
+   * The request/response form (AppSync's code handler with a Lambda data source): `request(ctx)`
+   * gave `{ operation: 'Invoke', payload }`; the data source function gets `payload`; then
+   * `response(ctx)` runs with `ctx.result` (or `ctx.error`) and the stash of `request`.
+   */
+  async #viaDataSource(spec: HandlerSpec, call: InvokeCall, step: Extract<InvokeOutcome, { status: 'data-source' }>): Promise<InvokeOutcome> {
+    const source = spec.dataSource;
+    const request = step.request as { operation?: unknown; payload?: unknown } | null;
+    if (source === undefined || request === null || typeof request !== 'object' || request.operation !== 'Invoke') {
+      const message = source === undefined
+        ? 'the handler uses the request/response form but the namespace has no dataSource'
+        : 'request(ctx) must return { operation: "Invoke", payload } for a Lambda data source';
+      this.log.error('handler threw', { ...call.tags, error: { name: 'DataSourceError', message } });
+      return { status: 'threw', name: 'DataSourceError', message };
+    }
+    const result = await this.#send(source.invoker, {
+      kind: 'function',
+      operation: call.operation,
+      payload: request.payload ?? null,
+      requestId: call.requestId,
+      functionName: source.name,
+      deadline: call.deadline,
+      tags: { ...call.tags, dataSource: source.name },
+    });
+    const ctx = {
+      ...(call.payload as Record<string, unknown>),
+      stash: step.stash,
+      result: result.status === 'ok' ? result.value : null,
+      error: result.status === 'threw' ? { message: result.message, type: result.name } : null,
+    };
+    return this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
+  }
+
+  /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
+  async #send(invoker: Invoker, call: InvokeCall): Promise<InvokeOutcome> {
     try {
-      const outcome = await spec.invoker.invoke(call);
+      const outcome = await invoker.invoke(call);
       if (outcome.status === 'threw' && outcome.name !== 'UnauthorizedException') {
         this.log.error('handler threw', { ...call.tags, error: { name: outcome.name, message: outcome.message } });
       }

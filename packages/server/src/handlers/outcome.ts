@@ -27,6 +27,9 @@ export function unwrap(outcome: InvokeOutcome, operation: string, requestId: str
       return fail(new ProtocolError('UnauthorizedException', 'You are not authorized to make this call.'));
     case 'util-error':
       return fail(new ProtocolError('HandlerError', outcome.message, { wireType: outcome.errorType ?? 'HandlerError' }));
+    case 'data-source':
+      // NamespaceHandlers runs the data source and the response step before unwrapping.
+      return fail(new ProtocolError('HandlerFailedError', `The ${operation} handler needs a data source; see the server log for request ${requestId}`));
     case 'threw':
       if (outcome.name === 'UnauthorizedException') {
         return fail(new ProtocolError('UnauthorizedException', outcome.message || 'You are not authorized to make this call.', { status: 403 }));

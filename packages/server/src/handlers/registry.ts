@@ -60,12 +60,13 @@ export class HandlerRegistry {
         invokeType: 'REQUEST_RESPONSE',
         timeoutMs: ns.code.timeoutMs,
         name: basename(ns.code.file),
+        dataSource: ns.dataSource && { invoker: this.#functionInvoker(ns.dataSource), name: functionName(ns.dataSource) },
       };
     }
     return undefined;
   }
 
-  #functionInvoker(fn: FunctionHandlerConfig): Invoker {
+  #functionInvoker(fn: FunctionTarget): Invoker {
     if (fn.url !== undefined) {
       const key = `url:${fn.url}:${fn.retries}`;
       let invoker = this.#invokers.get(key);
@@ -112,7 +113,10 @@ export class HandlerRegistry {
   }
 }
 
-function functionName(fn: FunctionHandlerConfig): string {
+/** What locates a function: a module (with its runtime) or a URL (with its retries). */
+type FunctionTarget = Pick<FunctionHandlerConfig, 'function' | 'url' | 'runtime' | 'retries'>;
+
+function functionName(fn: FunctionTarget): string {
   if (fn.url !== undefined) return new URL(fn.url).host;
   return basename(fn.function!).replace(/\.[cm]?js$/, '');
 }

@@ -16,6 +16,12 @@ export interface InvokeCall {
   readonly deadline: number;
   /** Added to every log line the handler writes (namespace, channel, requestId, handler). */
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Code handlers in the request/response form (with a data source): `response` runs the
+   * export's `response(ctx)`; otherwise `request(ctx)` runs and, unless it returns early, the
+   * outcome is `data-source` with the request for the data source.
+   */
+  readonly step?: 'response';
 }
 
 /** How an invocation ended. Structured-cloneable. */
@@ -26,7 +32,9 @@ export type InvokeOutcome =
   /** `util.error(message, errorType)`. */
   | { readonly status: 'util-error'; readonly message: string; readonly errorType: string | undefined }
   /** `util.unauthorized()`. */
-  | { readonly status: 'unauthorized' };
+  | { readonly status: 'unauthorized' }
+  /** A code handler's `request(ctx)` returned this request for its data source; `stash` carries over to `response`. */
+  | { readonly status: 'data-source'; readonly request: unknown; readonly stash: unknown };
 
 /**
  * Runs one call against a loaded handler module, the same way in a worker and in-process. The
@@ -37,7 +45,8 @@ export async function execute(module: Record<string, unknown>, call: InvokeCall,
   return withCapturedConsole(call.tags, sink, async (): Promise<InvokeOutcome> => {
     try {
       const value = call.kind === 'function' ? await callLambda(module, call) : await callCode(module, call);
-      return { status: 'ok', value: value === undefined ? undefined : JSON.parse(JSON.stringify(value)) };
+      if (value instanceof DataSourceRequest) return { status: 'data-source', request: toJson(value.request), stash: toJson(value.stash) };
+      return { status: 'ok', value: toJson(value) };
     } catch (err) {
       return toOutcome(err);
     }
@@ -64,15 +73,15 @@ async function callCode(module: Record<string, unknown>, call: InvokeCall): Prom
     // AppSync's defaults for a handler the file does not define: forward every event, allow.
     return call.operation === 'onPublish' ? (call.payload as { events?: unknown }).events : undefined;
   }
-  if (typeof fn !== 'function') {
-    throw new TypeError(
-      fn !== null && typeof fn === 'object'
-        ? `${call.operation} uses the request/response form, which needs a data source; Switchboard does not support data sources yet`
-        : `the module exports no ${call.operation} function`,
-    );
-  }
   try {
-    return await fn(call.payload);
+    if (typeof fn === 'function') return await fn(call.payload);
+    const form = fn as { request?: unknown; response?: unknown } | null;
+    if (form === null || typeof form !== 'object' || typeof form.request !== 'function' || typeof form.response !== 'function') {
+      throw new TypeError(`${call.operation} must be a function or an object with request(ctx) and response(ctx)`);
+    }
+    if (call.step === 'response') return await form.response(call.payload);
+    const request: unknown = await form.request(call.payload);
+    return new DataSourceRequest(request, (call.payload as { stash?: unknown }).stash);
   } catch (err) {
     if (isSignal(err, 'early-return')) return (err as unknown as { value: unknown }).value;
     throw err;
@@ -91,6 +100,18 @@ function lambdaContext(call: InvokeCall): Record<string, unknown> {
     callbackWaitsForEmptyEventLoop: false,
     getRemainingTimeInMillis: () => Math.max(0, call.deadline - Date.now()),
   };
+}
+
+/** What a code handler's `request(ctx)` returned, for the data source. */
+class DataSourceRequest {
+  constructor(
+    readonly request: unknown,
+    readonly stash: unknown,
+  ) {}
+}
+
+function toJson(value: unknown): unknown {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
 function toOutcome(err: unknown): InvokeOutcome {
