@@ -6,12 +6,10 @@
  * handler puts the identity it was given into each event, so the test sees what a handler sees.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AuthFixture, IAM_ACCOUNT, IAM_KEY } from '../test-support/auth-fixture.js';
+import { makeSelfSignedCert } from '../test-support/tls.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { settle } from '../test-support/ws-client.js';
 import { AmplifyDriver } from './amplify-driver-client.js';
@@ -29,15 +27,10 @@ describe('the real Amplify client in userPool, oidc, lambda and iam modes', () =
   const driver = (mode: string): AmplifyDriver => drivers.get(mode)!;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-amplify-auth-'));
-    const certPath = join(dir, 'cert.pem');
-    const keyPath = join(dir, 'key.pem');
-    execFileSync(
-      '/usr/bin/openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
-      { stdio: 'ignore', timeout: 15_000 },
-    );
+    const tls = makeSelfSignedCert('switchboard-amplify-auth-');
+    dir = tls.dir;
+    const certPath = tls.certPath;
+    const keyPath = tls.keyPath;
     fx = await AuthFixture.create();
     server = await startTestServer({ ...fx.config, server: { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2000, tls: { cert: certPath, key: keyPath } } });
     const endpoint = `${server.httpUrl}/event`;

@@ -8,12 +8,10 @@
  * the child is killed if it does not exit.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { makeSelfSignedCert } from '../test-support/tls.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient, settle, type Frame } from '../test-support/ws-client.js';
 import { AmplifyDriver } from './amplify-driver-client.js';
@@ -56,15 +54,10 @@ describe('the real Amplify JS Events client against Switchboard over TLS', () =>
   let roomSubId: string;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'switchboard-amplify-'));
-    certPath = join(dir, 'cert.pem');
-    const keyPath = join(dir, 'key.pem');
-    execFileSync(
-      '/usr/bin/openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '2',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'],
-      { stdio: 'ignore', timeout: 15_000 },
-    );
+    const tls = makeSelfSignedCert('switchboard-amplify-');
+    dir = tls.dir;
+    certPath = tls.certPath;
+    const keyPath = tls.keyPath;
     ca = readFileSync(certPath);
     server = await startTestServer({ server: { host: '127.0.0.1', port: 0, shutdownTimeoutMs: 2000, tls: { cert: certPath, key: keyPath } } });
     assert.match(server.httpUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
