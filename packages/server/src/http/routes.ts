@@ -8,7 +8,7 @@ import { readBody } from './body.js';
 import { Cors } from './cors.js';
 
 export interface HttpState {
-  /** False while starting and while shutting down: `/healthz` answers 503. */
+  /** False while starting and while shutting down: `/healthz` answers 503 (as while the broker is down). */
   ready: boolean;
   /** The Prometheus text for `GET /metrics`. */
   metrics: () => string;
@@ -42,7 +42,10 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   cors.apply(req, res);
   if (path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
-    return sendJson(res, state.ready ? 200 : 503, { status: state.ready ? 'ok' : 'unavailable' });
+    // Not ready while starting or stopping, and while the broker is unreachable: a load balancer
+    // then sends new clients to nodes that can deliver. Connected clients stay connected.
+    const status = !state.ready ? 'unavailable' : core.fanout.brokerConnected ? 'ok' : 'broker unavailable';
+    return sendJson(res, status === 'ok' ? 200 : 503, { status });
   }
   if (path === '/metrics' && core.config.server.metrics) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
