@@ -3,7 +3,9 @@ import type { ErrorReplyType, FailedEvent, SuccessfulEvent } from './messages.js
 
 /**
  * Builders for every server frame, as JSON text ready to send. `data` frames are built in two
- * parts so a fan-out encodes the event once and the subscription id once (see `dataFrame`).
+ * parts so a fan-out encodes the event once and the subscription id once: a frame is
+ * `dataFramePrefix(id)` + `JSON.stringify(eventString)` (decision D1: `event` travels as a
+ * string) + `}`.
  */
 export const KA_FRAME = '{"type":"ka"}';
 
@@ -35,12 +37,4 @@ export function errorFrame(type: ErrorReplyType, id: string | undefined, errors:
 /** The constant head of every `data` frame for one subscription id. */
 export function dataFramePrefix(subscriptionId: string): string {
   return `{"type":"data","id":${JSON.stringify(subscriptionId)},"event":`;
-}
-
-/**
- * A `data` frame. `encodedEvent` is `JSON.stringify(event)` where `event` is the event's JSON
- * string (decision D1: `event` travels as a string), computed once per event per fan-out.
- */
-export function dataFrame(prefix: string, encodedEvent: string): string {
-  return prefix + encodedEvent + '}';
 }

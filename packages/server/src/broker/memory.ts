@@ -1,4 +1,4 @@
-import { interestMatches, type Broker, type BrokerMessage, type Interest } from './types.js';
+import type { Broker, BrokerMessage, Interest } from './types.js';
 
 /**
  * The in-process "network" memory brokers share. One hub is one cluster: brokers created on the
@@ -66,4 +66,3 @@ export class MemoryBroker implements Broker {
   }
 }
 
-export { interestMatches };
