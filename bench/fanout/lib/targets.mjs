@@ -205,4 +205,5 @@ export const TARGETS = {
   ws: rawPeer('ws', 'ws.mjs', ['floor']),
   'ws-concat': rawPeer('ws-concat', 'ws.mjs', ['concat']),
   uws: rawPeer('uws', 'uws.mjs'),
+  'uws-send': rawPeer('uws-send', 'uws.mjs', ['send']),
 };

@@ -2,7 +2,10 @@
 // Installed from npm as @trufflesuite/uws-js-unofficial (a repackaging of uWebSockets.js v20.30).
 // Its entry point silently falls back to a pure-JS `ws` shim when the native addon does not load,
 // so this script loads the native addon directly and fails if it cannot.
-// Usage: node servers/uws.mjs PORT
+// Usage: node servers/uws.mjs PORT [publish|send]
+//   publish (default) one frame for all subscribers with app.publish (C++ fan-out, one fixed id).
+//   send    each subscriber gets its own frame with its own subscription id, one ws.send per
+//           socket from JavaScript: what an AppSync-compatible server on uWS would have to do.
 // Subscribe: ws://127.0.0.1:PORT/?topic=T  (answers {"type":"subscribe_success"} once subscribed)
 // Publish:   POST /publish?topic=T with the event JSON as body, or a WebSocket text frame "T\n<event>".
 import { createRequire } from 'node:module';
@@ -13,10 +16,18 @@ const root = dirname(require.resolve('@trufflesuite/uws-js-unofficial/package.js
 const uWS = require(join(root, 'binaries', `uws_${process.platform}_${process.arch}_${process.versions.modules}.node`));
 
 const port = Number(process.argv[2]);
+const mode = process.argv[3] ?? 'publish';
 const decoder = new TextDecoder();
+/** send mode: topic -> subscribed sockets. */
+const topics = new Map();
 
 function publish(topic, event) {
-  app.publish(topic, '{"type":"data","id":"6f1c2e1a-7b3d-4c59-9a1e-2d4b8f0c3a51","event":' + JSON.stringify(event) + '}', false, false);
+  const encoded = JSON.stringify(event);
+  if (mode === 'publish') {
+    app.publish(topic, '{"type":"data","id":"6f1c2e1a-7b3d-4c59-9a1e-2d4b8f0c3a51","event":' + encoded + '}', false, false);
+    return;
+  }
+  for (const ws of topics.get(topic) ?? []) ws.send('{"type":"data","id":' + ws.getUserData().id + ',"event":' + encoded + '}', false);
 }
 
 const app = uWS.App()
@@ -27,14 +38,20 @@ const app = uWS.App()
     idleTimeout: 120,
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
-      const topic = new URLSearchParams(req.getQuery() ?? '').get('topic');
-      res.upgrade({ topic }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+      const query = new URLSearchParams(req.getQuery() ?? '');
+      const topic = query.get('topic');
+      res.upgrade({ topic, id: JSON.stringify(query.get('id') ?? '') }, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
     open: (ws) => {
       const { topic } = ws.getUserData();
       if (topic === null) return;
-      ws.subscribe(topic);
+      if (mode === 'publish') ws.subscribe(topic);
+      else topics.set(topic, (topics.get(topic) ?? new Set()).add(ws));
       ws.send('{"type":"subscribe_success"}', false);
+    },
+    close: (ws) => {
+      const { topic } = ws.getUserData();
+      if (topic !== null) topics.get(topic)?.delete(ws);
     },
     message: (ws, message) => {
       const text = decoder.decode(message);
