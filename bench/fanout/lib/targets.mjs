@@ -139,6 +139,14 @@ const switchboard = {
   },
 };
 
+/** The peers' HTTP publish: POST /publish?topic=T with the event as the body. */
+function topicHttpPublisher(port) {
+  const p = counting((event) => {
+    post(port, `/publish?topic=${encodeURIComponent(TOPIC)}`, event, { 'content-type': 'application/json' }).then((ok) => ok || p.errors++);
+  }, () => {});
+  return p;
+}
+
 /** ws / uws peers share a client protocol: topic in the URL, "topic\n<event>" frames to publish. */
 function rawPeer(name, script, extraArgs = []) {
   return {
@@ -150,12 +158,7 @@ function rawPeer(name, script, extraArgs = []) {
       return connectUntilReady(`ws://127.0.0.1:${port}/?topic=${encodeURIComponent(TOPIC)}&id=${randomUUID()}`, [], () => {}, (ws, data) => (data.toString().startsWith('{"type":"subscribe_success"') ? 'ready' : undefined), onDelivery);
     },
     async publisher(port, via) {
-      if (via === 'http') {
-        const p = counting((event) => {
-          post(port, `/publish?topic=${encodeURIComponent(TOPIC)}`, event, { 'content-type': 'application/json' }).then((ok) => ok || p.errors++);
-        }, () => {});
-        return p;
-      }
+      if (via === 'http') return topicHttpPublisher(port);
       const ws = open(`ws://127.0.0.1:${port}/`, []);
       await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
       return counting((event) => ws.send(`${TOPIC}\n${event}`), () => ws.terminate());
@@ -187,12 +190,7 @@ const socketio = {
     );
   },
   async publisher(port, via) {
-    if (via === 'http') {
-      const p = counting((event) => {
-        post(port, `/publish?topic=${encodeURIComponent(TOPIC)}`, event, { 'content-type': 'application/json' }).then((ok) => ok || p.errors++);
-      }, () => {});
-      return p;
-    }
+    if (via === 'http') return topicHttpPublisher(port);
     const socket = ioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
     await new Promise((resolve, reject) => (socket.once('connect', resolve), socket.once('connect_error', reject)));
     return counting((event) => socket.emit('publish', TOPIC, event), () => socket.close());

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JWT_ALGORITHMS } from '../auth/jwt.js';
 import { AUTH_MODES } from '../auth/types.js';
+import { exactlyOneTarget, functionTargetFields, httpUrl } from './function-target.js';
 
 /**
  * The `auth` section of the configuration: one provider per AppSync auth mode, and the mode lists.
@@ -30,7 +31,6 @@ const regex = (what: string) =>
       return false;
     }
   }, `must be a valid ${what} regular expression`);
-const httpUrl = z.string().url().regex(/^https?:\/\//, 'must be an http:// or https:// URL');
 
 /** The OPENID_CONNECT provider: JWTs from one issuer, checked against its JWKS. */
 const oidc = z
@@ -67,23 +67,16 @@ const cognito = z
 /** The AWS_LAMBDA provider: one authorizer function, a module or an HTTP URL. */
 const lambda = z
   .object({
-    function: z.string().min(1).optional(),
-    url: httpUrl.optional(),
+    ...functionTargetFields(0),
     /** An authorizer that has not answered by then denies. */
     timeoutMs: positiveInt.max(30_000).default(5000),
     /** How long a result is reused for the same token, operation and channel; the answer's ttlOverride wins. */
     resultTtlSeconds: z.number().int().min(0).max(3600).default(0),
     /** Tokens that do not match are denied without calling the function. */
     identityValidationExpression: regex('identityValidationExpression').optional(),
-    runtime: z.enum(['worker', 'inline']).default('worker'),
-    retries: z.number().int().min(0).max(10).default(0),
   })
   .strict()
-  .superRefine((value, ctx) => {
-    if ((value.function === undefined) === (value.url === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'set exactly one of function (a module file) or url (an HTTP function)' });
-    }
-  });
+  .superRefine(exactlyOneTarget);
 
 /** The AWS_IAM provider: SigV4 verified against these keys. */
 const iam = z

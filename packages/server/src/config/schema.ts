@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
 import { LOG_LEVELS } from '../log/logger.js';
+import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
 
 export { configuredModes };
@@ -15,45 +16,19 @@ const positiveInt = z.number().int().positive();
 /** A Lambda-style function handler: a module exporting `handler(event, context)`, or an HTTP URL. */
 const functionHandler = z
   .object({
-    /** Module file (`.js`, `.mjs`, `.cjs`), relative to the configuration file. */
-    function: z.string().min(1).optional(),
-    /** HTTP function: the Lambda event is POSTed here as JSON. */
-    url: z.string().url().optional(),
+    ...functionTargetFields(2),
     invokeType: z.enum(['REQUEST_RESPONSE', 'EVENT']).default('REQUEST_RESPONSE'),
     timeoutMs: positiveInt.default(10_000),
-    /** Modules only: `worker` (isolated thread, default) or `inline` (this thread, fastest, no isolation). */
-    runtime: z.enum(['worker', 'inline']).default('worker'),
-    /** HTTP only: retries after no answer, a 5xx or a 429, within `timeoutMs`. */
-    retries: z.number().int().min(0).max(10).default(2),
   })
   .strict()
-  .superRefine((handler, ctx) => {
-    if ((handler.function === undefined) === (handler.url === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'set exactly one of function (a module file) or url (an HTTP function)' });
-    }
-    if (handler.url !== undefined && !/^https?:\/\//.test(handler.url)) {
-      ctx.addIssue({ code: 'custom', path: ['url'], message: 'must be an http:// or https:// URL' });
-    }
-  });
+  .superRefine(exactlyOneTarget);
 
 /**
  * A Lambda data source for a code handler written in the request/response form: `request(ctx)`
  * returns `{ operation: 'Invoke', payload }`, the function gets `payload` as its event, and
  * `response(ctx)` gets the result in `ctx.result`.
  */
-const dataSource = z
-  .object({
-    function: z.string().min(1).optional(),
-    url: z.string().url().optional(),
-    runtime: z.enum(['worker', 'inline']).default('worker'),
-    retries: z.number().int().min(0).max(10).default(2),
-  })
-  .strict()
-  .superRefine((source, ctx) => {
-    if ((source.function === undefined) === (source.url === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'set exactly one of function (a module file) or url (an HTTP function)' });
-    }
-  });
+const dataSource = z.object(functionTargetFields(2)).strict().superRefine(exactlyOneTarget);
 
 /** An APPSYNC_JS-style code handler file exporting `onPublish(ctx)` and/or `onSubscribe(ctx)`. */
 const codeHandler = z
