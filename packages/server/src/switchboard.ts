@@ -10,7 +10,9 @@ import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
 import type { Config } from './config/schema.js';
 import { LocalFanout } from './fanout/fanout.js';
+import { FunctionService } from './functions/service.js';
 import { HandlerRegistry } from './handlers/registry.js';
+import { APPSYNC_UTILS_HOOKS } from './handlers/runtime/register.js';
 import { createRequestListener, type HttpState } from './http/routes.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
@@ -52,6 +54,7 @@ export class Switchboard {
   readonly #server: Server;
   readonly #realtime: RealtimeEndpoint;
   readonly #state: HttpState;
+  readonly #functions: FunctionService;
   #keepAlive: NodeJS.Timeout | undefined;
   #ageSweep: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
@@ -59,13 +62,14 @@ export class Switchboard {
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
     const log = options.logger ?? createLogger({ level: config.log.level });
     const metrics = createServerMetrics();
+    this.#functions = new FunctionService({ log, moduleHooks: [APPSYNC_UTILS_HOOKS], watch: options.watchHandlers ?? false });
     this.core = {
       config,
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
-      auth: new AuthService(createAuthorizers(config.auth, log)),
+      auth: new AuthService(createAuthorizers(config.auth, log, this.#functions)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
-      handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false }),
+      handlers: new HandlerRegistry(config, this.#functions, log),
       log,
       metrics,
     };
@@ -154,7 +158,7 @@ export class Switchboard {
       this.#server.closeAllConnections();
       await closed;
     }
-    await Promise.all([this.core.fanout.close(), this.core.handlers.close(), this.core.auth.close()]);
+    await Promise.all([this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
   }
 }
 

@@ -1,9 +1,5 @@
-import { basename } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { HttpInvoker } from '../handlers/invokers/http.js';
-import { InlineInvoker } from '../handlers/invokers/inline.js';
-import type { Invoker } from '../handlers/invokers/types.js';
-import { WorkerInvoker } from '../handlers/invokers/worker.js';
+import { functionName, type FunctionService } from '../functions/service.js';
 import type { Logger } from '../log/logger.js';
 import { ApiKeyAuthorizer } from './api-key.js';
 import { CognitoAuthorizer } from './cognito.js';
@@ -14,8 +10,11 @@ import type { Authorizer } from './types.js';
 
 type AuthConfig = Readonly<Config['auth']>;
 
-/** One `Authorizer` per auth provider the configuration sets up, in AppSync's mode order. */
-export function createAuthorizers(auth: AuthConfig, log: Logger): Authorizer[] {
+/**
+ * One `Authorizer` per auth provider the configuration sets up, in AppSync's mode order. A Lambda
+ * authorizer runs its function through `functions`.
+ */
+export function createAuthorizers(auth: AuthConfig, log: Logger, functions: FunctionService): Authorizer[] {
   const authorizers: Authorizer[] = [];
   if (auth.apiKeys.length > 0) {
     authorizers.push(new ApiKeyAuthorizer(auth.apiKeys.map((k) => ({ key: k.key, expiresAt: expiryMs(k.expires) }))));
@@ -33,8 +32,8 @@ export function createAuthorizers(auth: AuthConfig, log: Logger): Authorizer[] {
     const { timeoutMs, resultTtlSeconds, identityValidationExpression } = auth.lambda;
     authorizers.push(
       new LambdaAuthorizer({
-        invoker: lambdaInvoker(auth.lambda, log),
-        functionName: auth.lambda.function === undefined ? 'authorizer' : basename(auth.lambda.function).replace(/\.[cm]?js$/, ''),
+        invoker: functions.get(auth.lambda),
+        functionName: auth.lambda.function === undefined ? 'authorizer' : functionName(auth.lambda),
         timeoutMs,
         resultTtlSeconds,
         identityValidationExpression,
@@ -47,12 +46,6 @@ export function createAuthorizers(auth: AuthConfig, log: Logger): Authorizer[] {
     authorizers.push(new IamAuthorizer(auth.iam));
   }
   return authorizers;
-}
-
-function lambdaInvoker(lambda: NonNullable<AuthConfig['lambda']>, log: Logger): Invoker {
-  if (lambda.url !== undefined) return new HttpInvoker(lambda.url, { retries: lambda.retries });
-  const file = lambda.function as string;
-  return lambda.runtime === 'inline' ? new InlineInvoker(file, log) : new WorkerInvoker(file, log);
 }
 
 function expiryMs(expires: string | number | undefined): number | undefined {

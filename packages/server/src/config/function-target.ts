@@ -26,3 +26,12 @@ export function exactlyOneTarget(value: { function?: string | undefined; url?: s
     ctx.addIssue({ code: 'custom', message: 'set exactly one of function (a module file) or url (an HTTP function)' });
   }
 }
+
+/** The validated fields that locate a function (see `functionTargetFields`). */
+export interface FunctionTargetConfig {
+  /** Absolute path of the module once the configuration is loaded. */
+  readonly function?: string | undefined;
+  readonly url?: string | undefined;
+  readonly runtime: 'worker' | 'inline';
+  readonly retries: number;
+}

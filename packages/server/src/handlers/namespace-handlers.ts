@@ -1,8 +1,7 @@
 import type { Logger } from '../log/logger.js';
 import { codeContext, lambdaEvent, type HandlerInput } from './context.js';
-import type { Invoker } from './invokers/types.js';
+import type { InvokeCall, InvokeOutcome, Invoker } from '../functions/types.js';
 import { checkFunctionSubscribe, decidePublish, functionPublishEvents, unwrap, type PublishDecision } from './outcome.js';
-import type { InvokeCall, InvokeOutcome } from './runtime/execute.js';
 
 /** One configured handler of one operation. */
 export interface HandlerSpec {

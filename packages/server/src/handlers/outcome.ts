@@ -1,6 +1,6 @@
 import { ProtocolError, type FailedEvent, type SuccessfulEvent } from '@switchboard/protocol';
 import type { BrokerEvent } from '../broker/types.js';
-import type { InvokeOutcome } from './runtime/execute.js';
+import type { InvokeOutcome } from '../functions/types.js';
 
 /** What a publish handler decided, ready to broadcast and report (D9). */
 export interface PublishDecision {

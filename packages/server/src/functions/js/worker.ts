@@ -2,10 +2,10 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ProtocolError } from '@switchboard/protocol';
 import type { Logger } from '../../log/logger.js';
-import type { FromWorker, ToWorker } from '../runtime/worker-entry.js';
-import type { InvokeCall, InvokeOutcome, Invoker } from './types.js';
+import type { InvokeCall, InvokeOutcome, Invoker } from '../types.js';
+import type { FromWorker, ToWorker } from './worker-entry.js';
 
-const ENTRY = new URL('../runtime/worker-entry.js', import.meta.url);
+const ENTRY = new URL('./worker-entry.js', import.meta.url);
 /** How long a worker may take to answer a ping after a timeout before it counts as blocked. */
 const PING_GRACE_MS = 1000;
 
@@ -34,6 +34,8 @@ class Slot {
 export interface WorkerInvokerOptions {
   /** Heap limit of the worker thread in MiB. @default 256 */
   maxHeapMb?: number;
+  /** Module hooks (URLs) registered in the worker before the module loads. @default [] */
+  hooks?: readonly string[];
 }
 
 /**
@@ -47,6 +49,7 @@ export class WorkerInvoker implements Invoker {
   readonly #moduleUrl: string;
   readonly #log: Logger;
   readonly #maxHeapMb: number;
+  readonly #hooks: readonly string[];
   #slot: Slot | undefined;
   #seq = 0;
   #closed = false;
@@ -55,6 +58,7 @@ export class WorkerInvoker implements Invoker {
     this.#moduleUrl = pathToFileURL(file).href;
     this.#log = log.child({ handlerFile: file });
     this.#maxHeapMb = options.maxHeapMb ?? 256;
+    this.#hooks = options.hooks ?? [];
   }
 
   invoke(call: InvokeCall): Promise<InvokeOutcome> {
@@ -92,7 +96,7 @@ export class WorkerInvoker implements Invoker {
 
   #spawn(): Slot {
     const worker = new Worker(ENTRY, {
-      workerData: { moduleUrl: this.#moduleUrl },
+      workerData: { moduleUrl: this.#moduleUrl, hooks: this.#hooks },
       resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMb },
       stdout: false,
       stderr: false,

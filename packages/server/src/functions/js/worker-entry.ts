@@ -3,8 +3,9 @@
  * thread sends, concurrently, forwarding the handler's console output as log messages.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { execute, type InvokeCall, type InvokeOutcome } from './execute.js';
-import { registerAppsyncUtils } from './register.js';
+import type { InvokeCall, InvokeOutcome } from '../types.js';
+import { execute } from './execute.js';
+import { registerModuleHooks } from './module-hooks.js';
 
 export type ToWorker = { type: 'invoke'; seq: number; call: InvokeCall } | { type: 'ping'; seq: number };
 export type FromWorker =
@@ -14,10 +15,10 @@ export type FromWorker =
   | { type: 'load-error'; message: string };
 
 const port = parentPort!;
-const { moduleUrl } = workerData as { moduleUrl: string };
+const { moduleUrl, hooks } = workerData as { moduleUrl: string; hooks: readonly string[] };
 const post = (message: FromWorker): void => port.postMessage(message);
 
-registerAppsyncUtils();
+registerModuleHooks(hooks);
 const loading: Promise<Record<string, unknown> | Error> = import(moduleUrl).then(
   (m: Record<string, unknown>) => m,
   (err: unknown) => (err instanceof Error ? err : new Error(String(err))),

@@ -1,40 +1,12 @@
-import { SIGNAL } from './appsync-utils.js';
+import type { InvokeCall, InvokeOutcome } from '../types.js';
 import { withCapturedConsole, type LogSink } from './console-capture.js';
 
-/** What an invoker is asked to run. Structured-cloneable: it crosses into worker threads. */
-export interface InvokeCall {
-  /** `function`: call the module's `handler(event, context)`; `code`: call its `onPublish(ctx)` / `onSubscribe(ctx)`. */
-  readonly kind: 'function' | 'code';
-  /** What the call is for; `authorizer` (a Lambda authorizer) is always kind `function`. */
-  readonly operation: 'onPublish' | 'onSubscribe' | 'authorizer';
-  /** The AppSync Lambda event (`function`) or the handler `ctx` (`code`). */
-  readonly payload: unknown;
-  readonly requestId: string;
-  /** Lambda `context.functionName`. */
-  readonly functionName: string;
-  /** Epoch ms after which the invoker gives up. */
-  readonly deadline: number;
-  /** Added to every log line the handler writes (namespace, channel, requestId, handler). */
-  readonly tags: Readonly<Record<string, string>>;
-  /**
-   * Code handlers in the request/response form (with a data source): `response` runs the
-   * export's `response(ctx)`; otherwise `request(ctx)` runs and, unless it returns early, the
-   * outcome is `data-source` with the request for the data source.
-   */
-  readonly step?: 'response';
-}
-
-/** How an invocation ended. Structured-cloneable. */
-export type InvokeOutcome =
-  | { readonly status: 'ok'; readonly value: unknown }
-  /** The handler threw (or a Lambda callback got an error). */
-  | { readonly status: 'threw'; readonly name: string; readonly message: string }
-  /** `util.error(message, errorType)`. */
-  | { readonly status: 'util-error'; readonly message: string; readonly errorType: string | undefined }
-  /** `util.unauthorized()`. */
-  | { readonly status: 'unauthorized' }
-  /** A code handler's `request(ctx)` returned this request for its data source; `stash` carries over to `response`. */
-  | { readonly status: 'data-source'; readonly request: unknown; readonly stash: unknown };
+/**
+ * Marks the errors that `@aws-appsync/utils` throws (`util.error`, `util.unauthorized`,
+ * `runtime.earlyReturn`). A registry symbol, so the executor recognises them whichever copy of
+ * the runtime module threw them, without importing the handlers' runtime.
+ */
+const SIGNAL = Symbol.for('switchboard.handler.signal');
 
 /**
  * Runs one call against a loaded handler module, the same way in a worker and in-process. The

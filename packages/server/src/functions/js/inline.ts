@@ -1,9 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { ProtocolError } from '@switchboard/protocol';
 import type { Logger } from '../../log/logger.js';
-import { execute } from '../runtime/execute.js';
-import { registerAppsyncUtils } from '../runtime/register.js';
-import type { InvokeCall, InvokeOutcome, Invoker } from './types.js';
+import type { InvokeCall, InvokeOutcome, Invoker } from '../types.js';
+import { execute } from './execute.js';
+import { registerModuleHooks } from './module-hooks.js';
 
 /**
  * Runs a handler module in the server's own thread: no message passing, the lowest overhead, and
@@ -13,12 +13,15 @@ import type { InvokeCall, InvokeOutcome, Invoker } from './types.js';
 export class InlineInvoker implements Invoker {
   readonly #url: string;
   readonly #log: Logger;
+  readonly #hooks: readonly string[];
   #version = 0;
   #module: Promise<Record<string, unknown>> | undefined;
 
-  constructor(file: string, log: Logger) {
+  /** `hooks`: module hooks (URLs) registered in this thread before the module loads. */
+  constructor(file: string, log: Logger, hooks: readonly string[] = []) {
     this.#url = pathToFileURL(file).href;
     this.#log = log.child({ handlerFile: file });
+    this.#hooks = hooks;
   }
 
   async invoke(call: InvokeCall): Promise<InvokeOutcome> {
@@ -51,7 +54,7 @@ export class InlineInvoker implements Invoker {
   async close(): Promise<void> {}
 
   #load(): Promise<Record<string, unknown>> {
-    registerAppsyncUtils();
+    registerModuleHooks(this.#hooks);
     this.#module ??= import(this.#version === 0 ? this.#url : `${this.#url}?v=${this.#version}`) as Promise<Record<string, unknown>>;
     return this.#module;
   }

@@ -1,0 +1,56 @@
+/** What an invoker is asked to run. Structured-cloneable: it crosses into worker threads. */
+export interface InvokeCall {
+  /** `function`: call the module's `handler(event, context)`; `code`: call its `onPublish(ctx)` / `onSubscribe(ctx)`. */
+  readonly kind: 'function' | 'code';
+  /** What the call is for; `authorizer` (a Lambda authorizer) is always kind `function`. */
+  readonly operation: 'onPublish' | 'onSubscribe' | 'authorizer';
+  /** The AppSync Lambda event (`function`) or the handler `ctx` (`code`). */
+  readonly payload: unknown;
+  readonly requestId: string;
+  /** Lambda `context.functionName`. */
+  readonly functionName: string;
+  /** Epoch ms after which the invoker gives up. */
+  readonly deadline: number;
+  /** Added to every log line the handler writes (namespace, channel, requestId, handler). */
+  readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Code handlers in the request/response form (with a data source): `response` runs the
+   * export's `response(ctx)`; otherwise `request(ctx)` runs and, unless it returns early, the
+   * outcome is `data-source` with the request for the data source.
+   */
+  readonly step?: 'response';
+}
+
+/** How an invocation ended. Structured-cloneable. */
+export type InvokeOutcome =
+  | { readonly status: 'ok'; readonly value: unknown }
+  /** The handler threw (or a Lambda callback got an error). */
+  | { readonly status: 'threw'; readonly name: string; readonly message: string }
+  /** `util.error(message, errorType)`. */
+  | { readonly status: 'util-error'; readonly message: string; readonly errorType: string | undefined }
+  /** `util.unauthorized()`. */
+  | { readonly status: 'unauthorized' }
+  /** A code handler's `request(ctx)` returned this request for its data source; `stash` carries over to `response`. */
+  | { readonly status: 'data-source'; readonly request: unknown; readonly stash: unknown };
+
+/**
+ * Runs function calls somewhere: a worker thread, this thread, or an HTTP endpoint. Callers
+ * (handlers, the Lambda authorizer, data sources) get one from `FunctionService` and only ask it
+ * to invoke.
+ *
+ * Contract:
+ * - `invoke` resolves with how the function ended (returned, threw, `util.error`, ...), or rejects
+ *   with a `ProtocolError`: `HandlerTimeoutError` when `call.deadline` passes first,
+ *   `HandlerFailedError` when the function could not run (crash, unreachable URL, worker died).
+ *   It never rejects with anything else, and it never runs one call twice after a function may
+ *   have seen it, except an HTTP retry of a request that got no answer.
+ * - A function that blocks or crashes cannot take the server down (for `inline`, a blocking
+ *   function does block: that mode trades isolation for speed and is documented so).
+ * - `reload` makes later calls use the function's code as it is now; calls in flight finish on the
+ *   old code.
+ */
+export interface Invoker {
+  invoke(call: InvokeCall): Promise<InvokeOutcome>;
+  reload(): void;
+  close(): Promise<void>;
+}
