@@ -110,8 +110,14 @@ export class Switchboard {
     return this.#realtime.connections.size;
   }
 
-  /** Starts the broker and listens. `port` 0 picks a free port. */
+  /**
+   * Starts and checks every configured function, starts the broker and listens. `port` 0 picks a
+   * free port.
+   *
+   * @throws FunctionStartError naming each function option that cannot start, and why; nothing listens then.
+   */
   async listen(port = this.core.config.server.port, host = this.core.config.server.host): Promise<ListenAddress> {
+    await this.#functions.start();
     await this.core.fanout.start();
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);

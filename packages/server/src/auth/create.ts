@@ -32,8 +32,8 @@ export function createAuthorizers(auth: AuthConfig, log: Logger, functions: Func
     const { timeoutMs, resultTtlSeconds, identityValidationExpression } = auth.lambda;
     authorizers.push(
       new LambdaAuthorizer({
-        invoker: functions.get(auth.lambda),
-        functionName: auth.lambda.function === undefined ? 'authorizer' : functionName(auth.lambda),
+        invoker: functions.get(auth.lambda, { option: 'auth.lambda', kind: 'function' }),
+        functionName: auth.lambda.url === undefined ? functionName(auth.lambda) : 'authorizer',
         timeoutMs,
         resultTtlSeconds,
         identityValidationExpression,

@@ -32,7 +32,12 @@ class Counting implements Invoker {
     this.calls.push(call);
     return this.inner.invoke(call);
   }
-  reload(): void {}
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+  reload(): Promise<void> {
+    return this.inner.reload();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }

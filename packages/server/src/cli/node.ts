@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { FunctionStartError } from '../functions/types.js';
 import { createLogger } from '../log/logger.js';
 import type { Config } from '../config/schema.js';
 import { createSwitchboard } from '../switchboard.js';
@@ -14,9 +15,10 @@ export async function runNode(config: Readonly<Config>, command: string, generat
   try {
     address = await switchboard.listen();
   } catch (err) {
-    process.stderr.write(`switchboard: cannot listen on ${config.server.host}:${config.server.port}: ${(err as Error).message}\n`);
+    const startError = err instanceof FunctionStartError;
+    process.stderr.write(startError ? `switchboard: ${err.message}\n` : `switchboard: cannot listen on ${config.server.host}:${config.server.port}: ${(err as Error).message}\n`);
     await switchboard.close();
-    return 1;
+    return startError ? 2 : 1;
   }
   log.info('listening', { http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, namespaces: config.namespaces.map((n) => n.name) });
   if (command === 'dev') {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
+import { resolveTargetPaths } from './function-target.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 
 /** The configuration is unusable; the message names the file and every bad option. */
@@ -21,22 +22,21 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   if (!result.success) throw new ConfigError(describe(result.error, source));
   const config = result.data;
   const missing: string[] = [];
+  const resolveFrom = (path: string): string => resolvePath(baseDir, path);
   const handlerFile = (path: string, where: string): string => {
-    const absolute = resolvePath(baseDir, path);
+    const absolute = resolveFrom(path);
     if (!existsSync(absolute)) missing.push(`  - ${where}: file not found: ${absolute}`);
     return absolute;
   };
   config.namespaces.forEach((ns, i) => {
     if (ns.code) ns.code.file = handlerFile(ns.code.file, `namespaces[${i}].code`);
-    if (ns.dataSource?.function !== undefined) ns.dataSource.function = handlerFile(ns.dataSource.function, `namespaces[${i}].dataSource.function`);
+    if (ns.dataSource) resolveTargetPaths(ns.dataSource, `namespaces[${i}].dataSource`, resolveFrom, missing);
     for (const op of ['onPublish', 'onSubscribe'] as const) {
-      const fn = ns[op]?.function;
-      if (fn !== undefined) ns[op]!.function = handlerFile(fn, `namespaces[${i}].${op}.function`);
+      const fn = ns[op];
+      if (fn !== undefined) resolveTargetPaths(fn, `namespaces[${i}].${op}`, resolveFrom, missing);
     }
   });
-  if (config.auth.lambda?.function !== undefined) {
-    config.auth.lambda.function = handlerFile(config.auth.lambda.function, 'auth.lambda.function');
-  }
+  if (config.auth.lambda) resolveTargetPaths(config.auth.lambda, 'auth.lambda', resolveFrom, missing);
   if (missing.length > 0) throw new ConfigError(`Invalid configuration in ${source}:\n${missing.join('\n')}`);
   if (config.server.tls) {
     config.server.tls = {

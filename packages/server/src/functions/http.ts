@@ -23,6 +23,9 @@ export class HttpInvoker implements Invoker {
     this.#options = options;
   }
 
+  /** Nothing to start: the endpoint may come up after the server, so it is not probed. */
+  async start(): Promise<void> {}
+
   async invoke(call: InvokeCall): Promise<InvokeOutcome> {
     let lastError = 'no attempt was made';
     for (let attempt = 0; attempt <= this.#options.retries; attempt++) {
@@ -62,7 +65,7 @@ export class HttpInvoker implements Invoker {
     throw new ProtocolError('HandlerFailedError', `The ${call.operation} function could not be reached (${lastError})`);
   }
 
-  reload(): void {}
+  async reload(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

@@ -31,7 +31,6 @@ describe('handler failures never take the server down', () => {
     files = new HandlerFiles('failures');
     const broken = files.write('broken.mjs', BROKEN);
     const slow = files.write('slow.mjs', 'export const handler = async () => { await new Promise((r) => setTimeout(r, 1500)); throw new Error("late failure"); };');
-    const missing = files.write('syntax.mjs', 'export const handler = async ( => {};');
     // An HTTP function that fails twice with 503, then answers: the publish is broadcast once.
     let attempts = 0;
     http = createServer((req, res) => {
@@ -55,7 +54,6 @@ describe('handler failures never take the server down', () => {
         // 1.5 s: long enough for a fresh worker to start on a loaded machine, short enough for the timeout tests.
         { name: 'broken', onPublish: { function: broken, timeoutMs: 1500 } },
         { name: 'event', onPublish: { function: slow, invokeType: 'EVENT' } },
-        { name: 'syntax', onPublish: { function: missing } },
         { name: 'remote', onPublish: { url, timeoutMs: 3000, retries: 2 } },
       ],
     });
@@ -112,9 +110,8 @@ describe('handler failures never take the server down', () => {
     assert.ok(server.logs.some((l) => l['msg'] === 'handler worker crashed' && JSON.stringify(l).includes('hunter2')));
   });
 
-  it('answers garbage with InvalidHandlerResponseError and a module that does not load with HandlerFailedError', async () => {
+  it('answers garbage with InvalidHandlerResponseError', async () => {
     assert.equal(errorOf(await client.publish('t7', '/broken/a', ['garbage'], TEST_KEY)).errorType, 'InvalidHandlerResponseError');
-    assert.equal(errorOf(await client.publish('t8', '/syntax/a', ['x'], TEST_KEY)).errorType, 'HandlerFailedError');
   });
 
   it('EVENT: a slow, failing handler neither delays nor fails the publish; the failure is logged and counted', async () => {

@@ -4,6 +4,9 @@ import { functionName, type FunctionService } from '../functions/service.js';
 import type { Logger } from '../log/logger.js';
 import { NamespaceHandlers, type HandlerSpec } from './namespace-handlers.js';
 
+/** What a code handler file is as a function target: a JavaScript module without Lambda settings. */
+const CODE_DEFAULTS = { memoryMb: 256, concurrency: 1, retries: 0 } as const;
+
 /**
  * The handlers of every namespace, built from the configuration. The functions they run come from
  * the `FunctionService`, which shares one invoker per handler file and runtime between the
@@ -16,9 +19,9 @@ export class HandlerRegistry {
 
   constructor(config: Readonly<Config>, functions: FunctionService, log: Logger) {
     this.#functions = functions;
-    for (const ns of config.namespaces) {
-      const onPublish = this.#spec(ns, 'onPublish');
-      const onSubscribe = this.#spec(ns, 'onSubscribe');
+    for (const [index, ns] of config.namespaces.entries()) {
+      const onPublish = this.#spec(ns, index, 'onPublish');
+      const onSubscribe = this.#spec(ns, index, 'onSubscribe');
       if (onPublish || onSubscribe) {
         this.#byNamespace.set(ns.name, new NamespaceHandlers(ns.name, onPublish, onSubscribe, log, config.limits.eventBytes));
       }
@@ -30,21 +33,25 @@ export class HandlerRegistry {
     return this.#byNamespace.get(namespace);
   }
 
-  #spec(ns: NamespaceConfig, operation: 'onPublish' | 'onSubscribe'): HandlerSpec | undefined {
+  #spec(ns: NamespaceConfig, index: number, operation: 'onPublish' | 'onSubscribe'): HandlerSpec | undefined {
     const fn = ns[operation];
     if (fn !== undefined) {
-      return { kind: 'function', invoker: this.#functions.get(fn), invokeType: fn.invokeType, timeoutMs: fn.timeoutMs, name: functionName(fn) };
+      const invoker = this.#functions.get(fn, { option: `namespaces[${index}].${operation}`, kind: 'function' });
+      return { kind: 'function', invoker, invokeType: fn.invokeType, timeoutMs: fn.timeoutMs, name: functionName(fn) };
     }
     if (ns.code !== undefined) {
       // The code file may export only one of the two operations; the executor answers a missing
       // export with AppSync's default, so the file is checked when it is loaded, not here.
       return {
         kind: 'code',
-        invoker: this.#functions.get({ function: ns.code.file, runtime: ns.code.runtime, retries: 0 }),
+        invoker: this.#functions.get({ ...CODE_DEFAULTS, function: ns.code.file, runtime: ns.code.runtime }, { option: `namespaces[${index}].code`, kind: 'code' }),
         invokeType: 'REQUEST_RESPONSE',
         timeoutMs: ns.code.timeoutMs,
         name: basename(ns.code.file),
-        dataSource: ns.dataSource && { invoker: this.#functions.get(ns.dataSource), name: functionName(ns.dataSource) },
+        dataSource: ns.dataSource && {
+          invoker: this.#functions.get(ns.dataSource, { option: `namespaces[${index}].dataSource`, kind: 'function' }),
+          name: functionName(ns.dataSource),
+        },
       };
     }
     return undefined;

@@ -1,4 +1,5 @@
 import type { InvokeCall, InvokeOutcome } from '../types.js';
+import { functionArn } from '../lambda-env.js';
 import { withCapturedConsole, type LogSink } from './console-capture.js';
 
 /**
@@ -8,15 +9,23 @@ import { withCapturedConsole, type LogSink } from './console-capture.js';
  */
 const SIGNAL = Symbol.for('switchboard.handler.signal');
 
+/** How a module is called, fixed when its runtime is created. */
+export interface ModuleSettings {
+  /** The export a `function` call runs (AWS handler `file.export`). */
+  readonly exportName: string;
+  /** Lambda `context.memoryLimitInMB`. */
+  readonly memoryMb: number;
+}
+
 /**
  * Runs one call against a loaded handler module, the same way in a worker and in-process. The
  * result is passed through JSON, as AppSync serializes it, so a handler cannot hand back
  * something that would not survive the wire.
  */
-export async function execute(module: Record<string, unknown>, call: InvokeCall, sink: LogSink): Promise<InvokeOutcome> {
+export async function execute(module: Record<string, unknown>, call: InvokeCall, settings: ModuleSettings, sink: LogSink): Promise<InvokeOutcome> {
   return withCapturedConsole(call.tags, sink, async (): Promise<InvokeOutcome> => {
     try {
-      const value = call.kind === 'function' ? await callLambda(module, call) : await callCode(module, call);
+      const value = call.kind === 'function' ? await callLambda(module, call, settings) : await callCode(module, call);
       if (value instanceof DataSourceRequest) return { status: 'data-source', request: toJson(value.request), stash: toJson(value.stash) };
       return { status: 'ok', value: toJson(value) };
     } catch (err) {
@@ -25,10 +34,11 @@ export async function execute(module: Record<string, unknown>, call: InvokeCall,
   });
 }
 
-async function callLambda(module: Record<string, unknown>, call: InvokeCall): Promise<unknown> {
-  const handler = module['handler'] ?? (module['default'] as Record<string, unknown> | undefined)?.['handler'];
-  if (typeof handler !== 'function') throw new TypeError('the module exports no handler(event, context) function');
-  const context = lambdaContext(call);
+async function callLambda(module: Record<string, unknown>, call: InvokeCall, settings: ModuleSettings): Promise<unknown> {
+  const name = settings.exportName;
+  const handler = module[name] ?? (module['default'] as Record<string, unknown> | undefined)?.[name];
+  if (typeof handler !== 'function') throw new TypeError(`the module exports no ${name}(event, context) function`);
+  const context = lambdaContext(call, settings);
   if (handler.length >= 3) {
     // A callback-style Lambda handler: (event, context, callback).
     return new Promise((resolve, reject) => {
@@ -60,12 +70,12 @@ async function callCode(module: Record<string, unknown>, call: InvokeCall): Prom
   }
 }
 
-function lambdaContext(call: InvokeCall): Record<string, unknown> {
+function lambdaContext(call: InvokeCall, settings: ModuleSettings): Record<string, unknown> {
   return {
     functionName: call.functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${call.functionName}`,
-    memoryLimitInMB: '128',
+    invokedFunctionArn: functionArn(call.functionName),
+    memoryLimitInMB: String(settings.memoryMb),
     awsRequestId: call.requestId,
     logGroupName: `/switchboard/${call.functionName}`,
     logStreamName: 'local',
@@ -92,7 +102,7 @@ function toOutcome(err: unknown): InvokeOutcome {
     return { status: 'util-error', message: e.message, errorType: e.errorType };
   }
   if (isSignal(err, 'unauthorized')) return { status: 'unauthorized' };
-  if (err instanceof Error) return { status: 'threw', name: err.name, message: err.message };
+  if (err instanceof Error) return { status: 'threw', name: err.name, message: err.message, stack: err.stack };
   return { status: 'threw', name: 'Error', message: String(err) };
 }
 

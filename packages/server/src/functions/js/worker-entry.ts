@@ -1,10 +1,13 @@
 /**
- * The body of a handler worker thread: loads one handler module and runs the calls the main
- * thread sends, concurrently, forwarding the handler's console output as log messages.
+ * The body of a function worker thread: loads one module, reports what it exports (or why it did
+ * not load), and runs the calls the main thread sends, concurrently, forwarding the function's
+ * console output as log messages.
  */
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { InvokeCall, InvokeOutcome } from '../types.js';
-import { execute } from './execute.js';
+import { execute, type ModuleSettings } from './execute.js';
+import { describeExports, describeLoadError, type ModuleExports } from './module-check.js';
 import { registerModuleHooks } from './module-hooks.js';
 
 export type ToWorker = { type: 'invoke'; seq: number; call: InvokeCall } | { type: 'ping'; seq: number };
@@ -12,16 +15,32 @@ export type FromWorker =
   | { type: 'result'; seq: number; outcome: InvokeOutcome }
   | { type: 'pong'; seq: number }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; tags: Record<string, string> }
+  | { type: 'loaded'; exports: ModuleExports }
   | { type: 'load-error'; message: string };
 
+/** What the main thread passes to a new worker. */
+export interface WorkerSettings extends ModuleSettings {
+  readonly moduleUrl: string;
+  readonly hooks: readonly string[];
+}
+
 const port = parentPort!;
-const { moduleUrl, hooks } = workerData as { moduleUrl: string; hooks: readonly string[] };
+const settings = workerData as WorkerSettings;
 const post = (message: FromWorker): void => port.postMessage(message);
 
-registerModuleHooks(hooks);
-const loading: Promise<Record<string, unknown> | Error> = import(moduleUrl).then(
-  (m: Record<string, unknown>) => m,
-  (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+// Stack traces of transpiled TypeScript point at the .ts lines (esbuild's inline source maps).
+process.setSourceMapsEnabled(true);
+registerModuleHooks(settings.hooks);
+const loading: Promise<Record<string, unknown> | Error> = import(settings.moduleUrl).then(
+  (m: Record<string, unknown>) => {
+    post({ type: 'loaded', exports: describeExports(m) });
+    return m;
+  },
+  async (err: unknown) => {
+    const message = await describeLoadError(err, fileURLToPath(settings.moduleUrl));
+    post({ type: 'load-error', message });
+    return new Error(message);
+  },
 );
 
 port.on('message', (message: ToWorker) => {
@@ -35,7 +54,7 @@ async function run(seq: number, call: InvokeCall): Promise<void> {
   if (module instanceof Error) {
     outcome = { status: 'threw', name: 'ModuleLoadError', message: `cannot load the handler module: ${module.message}` };
   } else {
-    outcome = await execute(module, call, (level, text, tags) => post({ type: 'log', level, message: text, tags: { ...tags } }));
+    outcome = await execute(module, call, settings, (level, text, tags) => post({ type: 'log', level, message: text, tags: { ...tags } }));
   }
   try {
     post({ type: 'result', seq, outcome });

@@ -2,8 +2,9 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ProtocolError } from '@switchboard/protocol';
 import type { Logger } from '../../log/logger.js';
-import type { InvokeCall, InvokeOutcome, Invoker } from '../types.js';
-import type { FromWorker, ToWorker } from './worker-entry.js';
+import { FunctionStartError, type InvokeCall, type InvokeOutcome, type Invoker } from '../types.js';
+import { missingExport, type ModuleExpectation, type ModuleExports } from './module-check.js';
+import type { FromWorker, ToWorker, WorkerSettings } from './worker-entry.js';
 
 const ENTRY = new URL('./worker-entry.js', import.meta.url);
 /** How long a worker may take to answer a ping after a timeout before it counts as blocked. */
@@ -20,7 +21,16 @@ class Slot {
   readonly pending = new Map<number, Pending>();
   pinging = false;
   retired = false;
-  constructor(readonly worker: Worker) {}
+  /** Settles when the module has loaded (with its exports) or failed to. */
+  readonly loaded: Promise<ModuleExports>;
+  settleLoad!: (result: ModuleExports | Error) => void;
+
+  constructor(readonly worker: Worker) {
+    this.loaded = new Promise((resolve, reject) => {
+      this.settleLoad = (result) => (result instanceof Error ? reject(result) : resolve(result));
+    });
+    this.loaded.catch(() => {});
+  }
 
   failAll(message: string): void {
     for (const [seq, p] of this.pending) {
@@ -32,33 +42,49 @@ class Slot {
 }
 
 export interface WorkerInvokerOptions {
-  /** Heap limit of the worker thread in MiB. @default 256 */
-  maxHeapMb?: number;
+  /** What the module must export. @default a function named `handler` */
+  expects?: ModuleExpectation;
+  /** Heap limit of the worker thread in MiB, and Lambda `context.memoryLimitInMB`. @default 256 */
+  memoryMb?: number;
   /** Module hooks (URLs) registered in the worker before the module loads. @default [] */
   hooks?: readonly string[];
+  /** The worker's `process.env`. @default a copy of the server's */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
- * Runs a handler module in its own worker thread (the default). Calls run concurrently in the
- * worker. A call past its deadline is answered with `HandlerTimeoutError`; if the worker then
- * does not answer a ping within a second it is blocked (a synchronous loop), so it is terminated,
- * its other calls fail with `HandlerFailedError`, and the next call starts a fresh worker. A
- * worker that crashes is replaced the same way.
+ * Runs a module in its own worker thread (the default). Calls run concurrently in the worker. A
+ * call past its deadline is answered with `HandlerTimeoutError`; if the worker then does not answer
+ * a ping within a second it is blocked (a synchronous loop), so it is terminated, its other calls
+ * fail with `HandlerFailedError`, and the next call starts a fresh worker. A worker that crashes
+ * is replaced the same way.
  */
 export class WorkerInvoker implements Invoker {
-  readonly #moduleUrl: string;
+  readonly #file: string;
   readonly #log: Logger;
-  readonly #maxHeapMb: number;
-  readonly #hooks: readonly string[];
+  readonly #settings: WorkerSettings;
+  readonly #expects: ModuleExpectation;
+  readonly #env: Readonly<Record<string, string | undefined>> | undefined;
   #slot: Slot | undefined;
   #seq = 0;
   #closed = false;
 
   constructor(file: string, log: Logger, options: WorkerInvokerOptions = {}) {
-    this.#moduleUrl = pathToFileURL(file).href;
+    this.#file = file;
     this.#log = log.child({ handlerFile: file });
-    this.#maxHeapMb = options.maxHeapMb ?? 256;
-    this.#hooks = options.hooks ?? [];
+    this.#expects = options.expects ?? { kind: 'function', exportName: 'handler' };
+    this.#settings = {
+      moduleUrl: pathToFileURL(file).href,
+      hooks: options.hooks ?? [],
+      exportName: this.#expects.kind === 'function' ? this.#expects.exportName : 'handler',
+      memoryMb: options.memoryMb ?? 256,
+    };
+    this.#env = options.env;
+  }
+
+  async start(): Promise<void> {
+    const slot = (this.#slot ??= this.#spawn());
+    await this.#check(slot);
   }
 
   invoke(call: InvokeCall): Promise<InvokeOutcome> {
@@ -76,9 +102,11 @@ export class WorkerInvoker implements Invoker {
     });
   }
 
-  reload(): void {
+  async reload(): Promise<void> {
+    const fresh = this.#spawn();
+    await this.#check(fresh);
     const old = this.#slot;
-    this.#slot = undefined;
+    this.#slot = fresh;
     if (old === undefined) return;
     old.retired = true;
     if (old.pending.size === 0) void old.worker.terminate();
@@ -94,12 +122,27 @@ export class WorkerInvoker implements Invoker {
     }
   }
 
+  /** Waits for `slot`'s module to load and checks its exports; a slot that fails is terminated. */
+  async #check(slot: Slot): Promise<void> {
+    let problem: string | undefined;
+    try {
+      problem = missingExport(await slot.loaded, this.#expects);
+    } catch (err) {
+      problem = (err as Error).message;
+    }
+    if (problem === undefined) return;
+    if (this.#slot === slot) this.#slot = undefined;
+    void slot.worker.terminate();
+    throw new FunctionStartError(`cannot load ${this.#file}: ${problem}`);
+  }
+
   #spawn(): Slot {
     const worker = new Worker(ENTRY, {
-      workerData: { moduleUrl: this.#moduleUrl, hooks: this.#hooks },
-      resourceLimits: { maxOldGenerationSizeMb: this.#maxHeapMb },
+      workerData: this.#settings,
+      resourceLimits: { maxOldGenerationSizeMb: this.#settings.memoryMb },
       stdout: false,
       stderr: false,
+      ...(this.#env === undefined ? {} : { env: this.#env }),
     });
     const slot = new Slot(worker);
     worker.unref();
@@ -108,11 +151,13 @@ export class WorkerInvoker implements Invoker {
       this.#log.error('handler worker crashed', { err });
       // The worker is exiting: new calls must go to a fresh one, not wait for 'exit'.
       if (this.#slot === slot) this.#slot = undefined;
+      slot.settleLoad(new Error(`the worker crashed: ${err.message}`));
       slot.failAll('The handler crashed; see the server log');
     });
     worker.on('exit', (code) => {
       if (this.#slot === slot) this.#slot = undefined;
       if (slot.pending.size > 0) this.#log.error('handler worker exited', { code });
+      slot.settleLoad(new Error(`the worker exited with code ${code} while loading the module`));
       slot.failAll('The handler worker exited; see the server log');
     });
     return slot;
@@ -135,7 +180,11 @@ export class WorkerInvoker implements Invoker {
       case 'log':
         this.#log[message.level](message.message, { ...message.tags, source: 'handler' });
         return;
+      case 'loaded':
+        slot.settleLoad(message.exports);
+        return;
       case 'load-error':
+        slot.settleLoad(new Error(message.message));
         this.#log.error('handler module failed to load', { message: message.message });
         return;
     }
