@@ -149,8 +149,11 @@ def _load_handler(name):
 
 
 def _error_body(exc):
+    message = str(exc)
+    if isinstance(exc, SyntaxError) and exc.filename:
+        message = "%s:%s:%s: %s" % (exc.filename, exc.lineno, exc.offset or 1, exc.msg)
     return json.dumps({
-        "errorMessage": str(exc),
+        "errorMessage": message,
         "errorType": type(exc).__name__,
         "stackTrace": traceback.format_exception(type(exc), exc, exc.__traceback__),
     }).encode("utf-8")

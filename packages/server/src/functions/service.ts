@@ -101,7 +101,7 @@ export class FunctionService {
       const expects = use.kind === 'function' ? { kind: 'function' as const, exportName: spec.exportName } : { kind: 'code' as const };
       const hooks = /\.m?ts$/.test(spec.file) ? [...this.#hooks, TYPESCRIPT_HOOKS] : this.#hooks;
       invoker = spec.runtime === 'worker'
-        ? new WorkerInvoker(spec.file, log, { expects, hooks, memoryMb: spec.memoryMb, env: lambdaEnvironment(spec) })
+        ? new WorkerInvoker(spec.file, log, { expects, hooks, memoryMb: spec.memoryMb, env: () => lambdaEnvironment(spec) })
         : new InlineInvoker(spec.file, log, { expects, hooks, memoryMb: spec.memoryMb });
       sources = [spec.file];
     } else {

@@ -48,8 +48,8 @@ export interface WorkerInvokerOptions {
   memoryMb?: number;
   /** Module hooks (URLs) registered in the worker before the module loads. @default [] */
   hooks?: readonly string[];
-  /** The worker's `process.env`. @default a copy of the server's */
-  env?: Readonly<Record<string, string | undefined>>;
+  /** The worker's `process.env`, built when a worker starts. @default a copy of the server's */
+  env?: () => Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -64,7 +64,7 @@ export class WorkerInvoker implements Invoker {
   readonly #log: Logger;
   readonly #settings: WorkerSettings;
   readonly #expects: ModuleExpectation;
-  readonly #env: Readonly<Record<string, string | undefined>> | undefined;
+  readonly #env: (() => Readonly<Record<string, string | undefined>>) | undefined;
   #slot: Slot | undefined;
   #seq = 0;
   #closed = false;
@@ -142,7 +142,7 @@ export class WorkerInvoker implements Invoker {
       resourceLimits: { maxOldGenerationSizeMb: this.#settings.memoryMb },
       stdout: false,
       stderr: false,
-      ...(this.#env === undefined ? {} : { env: this.#env }),
+      ...(this.#env === undefined ? {} : { env: this.#env() }),
     });
     const slot = new Slot(worker);
     worker.unref();
