@@ -144,7 +144,7 @@ export class NamespaceHandlers {
     try {
       const outcome = await invoker.invoke(call);
       if (outcome.status === 'threw' && outcome.name !== 'UnauthorizedException') {
-        this.log.error('handler threw', { ...call.tags, error: { name: outcome.name, message: outcome.message } });
+        this.log.error('handler threw', { ...call.tags, error: { name: outcome.name, message: outcome.message, stack: outcome.stack } });
       }
       return outcome;
     } catch (err) {
