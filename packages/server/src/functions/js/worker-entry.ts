@@ -29,7 +29,8 @@ const settings = workerData as WorkerSettings;
 const post = (message: FromWorker): void => port.postMessage(message);
 
 // Stack traces of transpiled TypeScript point at the .ts lines (esbuild's inline source maps).
-process.setSourceMapsEnabled(true);
+// Only then: with source maps on, every module loaded afterwards has its map read and parsed.
+if (/\.m?ts$/.test(settings.moduleUrl)) process.setSourceMapsEnabled(true);
 registerModuleHooks(settings.hooks);
 const loading: Promise<Record<string, unknown> | Error> = import(settings.moduleUrl).then(
   (m: Record<string, unknown>) => {
