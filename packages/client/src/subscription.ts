@@ -157,6 +157,8 @@ export class ChannelSubscription extends Emitter<SubscriptionEvents> implements 
       return this.report(err instanceof SyntaxError ? new ServerError([{ errorType: 'BadEvent', message: `the event is not a JSON string: ${err.message}` }]) : (err as Error));
     }
     if (this.#queue || checked instanceof Promise) {
+      // Handled in turn below; marked now so that a rejection waiting its turn is not "unhandled".
+      if (checked instanceof Promise) checked.catch(() => undefined);
       const queue: Promise<void> = (this.#queue ?? Promise.resolve())
         .then(() => checked)
         .then(
