@@ -289,6 +289,7 @@ export class EventsClient extends Emitter<ClientEvents> {
   #lost(connection: Connection, reason: Error): void {
     if (connection !== this.#connection) return;
     this.#connection = undefined;
+    if (this.state === 'connected') this.#set('reconnecting');
     for (const sub of this.#subscriptions.values()) sub.suspend();
     const lost = new ConnectionError(`connection lost before the answer; a publish may or may not have been delivered (${reason.message})`);
     for (const waiter of this.#publishes.values()) waiter.reject(lost);
@@ -306,7 +307,6 @@ export class EventsClient extends Emitter<ClientEvents> {
   #retry(): void {
     const options = this.#options.reconnect;
     if (options === false) return this.#shutdown(new ConnectionError('the connection was lost and reconnect is off'));
-    if (this.state === 'connected') this.#set('reconnecting');
     this.#retryTimer = setTimeout(() => void this.#open(), backoffDelay(this.#attempt++, options));
   }
 

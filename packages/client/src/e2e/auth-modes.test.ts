@@ -116,6 +116,27 @@ describe('auth modes against Switchboard', () => {
     assert.deepEqual(calls, [false, true]);
   });
 
+  it('a token refused when the client reconnects is refreshed, and the client reconnects and resubscribes', async () => {
+    // OIDC tokens accepted for 2.5 s after their iat (a whole second, rounded down); the server closes connections after 3.5 s.
+    const auth0 = fx.config.auth!;
+    const strict = await startTestServer({ ...fx.config, auth: { ...auth0, oidc: { ...auth0.oidc!, iatTTL: 2500 } }, limits: { connectionAgeMs: 3500 } });
+    try {
+      const { auth, calls } = provider(() => fx.oidcToken());
+      const c = testClient(strict.httpUrl, { auth });
+      clients.push(c);
+      const got = recorder();
+      const sub = c.subscribe('/oidconly/again', got.onEvent);
+      await sub.ready;
+      await waitFor(() => calls.length === 2 && c.state === 'connected' && sub.state === 'active', 'the refreshed reconnect', 15_000);
+      assert.deepEqual(calls, [false, true]);
+      assert.ok(c.states.includes('reconnecting'));
+      await c.publish('/oidconly/again', ['after']);
+      await waitFor(() => got.events.length === 1, 'delivery after the refresh');
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('a token refused for one operation is refreshed and the operation retried once (per-operation auth)', async () => {
     const c = client(provider(await fx.cognitoToken()).auth);
     const sub = provider('deny-1', 'allow-carol');
