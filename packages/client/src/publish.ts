@@ -2,6 +2,9 @@ import type { Auth, Headers } from './auth.js';
 import { ServerError, type WireError } from './errors.js';
 import { validate, type Schema } from './schema.js';
 
+// The result types mirror @switchboard/protocol's on purpose: the client's published types must
+// not need another package. schema.test-d.ts fails the build if the two drift apart.
+
 /** An event the server accepted: `index` is its position in the published list. */
 export interface SuccessfulEvent {
   identifier: string;
