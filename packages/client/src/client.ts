@@ -175,7 +175,11 @@ export class EventsClient extends Emitter<ClientEvents> {
       }
       return; // a lost connection: resubscribed on reconnect
     }
-    if (frame?.type === 'subscribe_success') return sub.succeeded(frame);
+    if (frame?.type === 'subscribe_success') {
+      // Unsubscribed while the server was confirming: undo it on the server too.
+      if (this.#subscriptions.get(sub.id) !== sub) return connection.send({ type: 'unsubscribe', id: sub.id });
+      return sub.succeeded(frame);
+    }
     const error = new ServerError(frame?.errors ?? []);
     if (error.unauthorized && !retried && (sub.options.auth ?? this.#options.auth).refresh?.()) return this.#sendSubscribe(sub, true);
     if (!error.transient || this.#options.reconnect === false) return this.#drop(sub, error);

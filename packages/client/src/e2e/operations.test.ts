@@ -39,6 +39,9 @@ describe('operations against Switchboard (API key)', () => {
     client = testClient(server.httpUrl);
   });
 
+  /** Subscriptions the server holds, from its own gauge. */
+  const serverSubscriptions = (): number => Number(/^switchboard_subscriptions (\d+)$/m.exec(server.switchboard.core.metrics.registry.render())?.[1]);
+
   after(async () => {
     client.close();
     await server.close();
@@ -107,7 +110,9 @@ describe('operations against Switchboard (API key)', () => {
     await waitFor(() => witness.events.length === 1, 'the witness delivery');
     await settle();
     assert.deepEqual(got.events, []);
+    await waitFor(() => serverSubscriptions() === 1, 'the server to hold only the live subscription');
     live.unsubscribe();
+    await waitFor(() => serverSubscriptions() === 0, 'the server to drop it');
   });
 
   it('lists events a handler refused in failed, with its message; filtered events are in neither list', async () => {
