@@ -10,11 +10,12 @@ import { recorder, testClient } from '../test-support/client.js';
 import { HandlerFiles, startTestServer, type TestServer } from '../test-support/server.js';
 import { settle, waitFor } from '../test-support/wait.js';
 
-/** Fails events with `bad`, drops events with `drop`, hangs on `hang`; refuses subscriptions to `/guarded/secret`. */
+/** Fails events with `bad`, drops events with `drop`, hangs on `hang`; refuses subscriptions to `/guarded/secret`, allows `/guarded/slow` after 300 ms. */
 const HANDLER = `
 export const handler = async (event) => {
   if (event.info.operation === 'SUBSCRIBE') {
     if (event.info.channel.path === '/guarded/hang') return new Promise(() => {});
+    if (event.info.channel.path === '/guarded/slow') return new Promise((resolve) => setTimeout(() => resolve(null), 300));
     return event.info.channel.path === '/guarded/secret' ? { error: 'not for you' } : null;
   }
   if (event.events.some((e) => e.payload.hang)) return new Promise(() => {});
@@ -113,6 +114,12 @@ describe('operations against Switchboard (API key)', () => {
     await waitFor(() => serverSubscriptions() === 1, 'the server to hold only the live subscription');
     live.unsubscribe();
     await waitFor(() => serverSubscriptions() === 0, 'the server to drop it');
+    // Unsubscribed after the subscribe left but before the server confirmed it (its handler takes 300 ms).
+    const racing = client.subscribe('/guarded/slow', got.onEvent);
+    await settle(100);
+    racing.unsubscribe();
+    await settle(400);
+    await waitFor(() => serverSubscriptions() === 0, 'the server to drop the racing subscription');
   });
 
   it('lists events a handler refused in failed, with its message; filtered events are in neither list', async () => {
