@@ -138,7 +138,7 @@ export class EventsClient extends Emitter<ClientEvents> {
     const sub = new ChannelSubscription(nextId(), channel, onEvent, options, schema, {
       remove: (s) => {
         this.#subscriptions.delete(s.id);
-        // One still unconfirmed is unsubscribed when its success arrives (see #frame).
+        // One still unconfirmed is unsubscribed when its confirmation arrives (#sendSubscribe, #frame).
         if (s.state === 'active') this.#connection?.send({ type: 'unsubscribe', id: s.id });
       },
     });
