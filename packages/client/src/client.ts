@@ -236,8 +236,7 @@ export class EventsClient extends Emitter<ClientEvents> {
   #connected(timeoutMs?: number): Promise<void> {
     if (this.state === 'connected') return Promise.resolve();
     if (this.state === 'closed') return Promise.reject(this.error ?? new ConnectionError('the client is closed'));
-    if (this.state === 'idle') void this.#open();
-    return new Promise((resolve, reject) => {
+    const connected = new Promise<void>((resolve, reject) => {
       const timer = timeoutMs && setTimeout(() => waiter.reject(new TimeoutError(`not connected within ${timeoutMs} ms`)), timeoutMs);
       const waiter: Waiter = {
         resolve: () => (clearTimeout(timer), resolve()),
@@ -245,10 +244,15 @@ export class EventsClient extends Emitter<ClientEvents> {
       };
       this.#waiting.push(waiter);
     });
+    if (this.state === 'idle') {
+      this.#set('connecting');
+      // Opened a tick later: a failure closes the client, and the caller must be listening by then.
+      queueMicrotask(() => void this.#open());
+    }
+    return connected;
   }
 
   async #open(): Promise<void> {
-    if (this.state === 'idle') this.#set('connecting');
     const WebSocket = this.#options.WebSocket ?? (globalThis.WebSocket as WebSocketConstructor | undefined);
     if (!WebSocket) return this.#shutdown(new ConnectionError('no WebSocket implementation: pass the `WebSocket` option (on Node 20: `ws`)'));
     let protocols: string[];
@@ -260,12 +264,16 @@ export class EventsClient extends Emitter<ClientEvents> {
       return this.#retry();
     }
     if (this.state === 'closed') return;
-    const connection: Connection = new Connection(WebSocket, this.#options.realtimeUrl ?? realtimeUrl(this.#options.url), protocols, this.#timeoutMs, {
-      ready: () => this.#ready(),
-      frame: (frame) => this.#frame(frame),
-      lost: (reason) => this.#lost(connection, reason),
-    });
-    this.#connection = connection;
+    try {
+      const connection: Connection = new Connection(WebSocket, this.#options.realtimeUrl ?? realtimeUrl(this.#options.url), protocols, this.#timeoutMs, {
+        ready: () => this.#ready(),
+        frame: (frame) => this.#frame(frame),
+        lost: (reason) => this.#lost(connection, reason),
+      });
+      this.#connection = connection;
+    } catch (err) {
+      this.#shutdown(err as Error); // the WebSocket refused its arguments (a malformed URL): retrying cannot help
+    }
   }
 
   #ready(): void {

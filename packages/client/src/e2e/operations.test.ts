@@ -191,6 +191,17 @@ describe('operations against Switchboard (API key)', () => {
     assert.deepEqual(refused.states, ['connecting', 'closed']);
   });
 
+  it('a configuration that cannot work closes the client with an explicit error instead of retrying', async () => {
+    const malformed = testClient(server.httpUrl, { realtimeUrl: 'not a url' });
+    await assert.rejects(malformed.connect(), SyntaxError);
+    assert.equal(malformed.state, 'closed');
+    if (globalThis.WebSocket === undefined) {
+      // Node 20 has no global WebSocket: without the option the client says what to pass.
+      const bare = testClient(server.httpUrl, { WebSocket: undefined });
+      await assert.rejects(bare.connect(), (e: Error) => e instanceof ConnectionError && /WebSocket/.test(e.message));
+    }
+  });
+
   it('close() ends subscriptions and refuses later operations with ConnectionError', async () => {
     const closing = testClient(server.httpUrl);
     const sub = closing.subscribe('/default/closing', () => undefined);
