@@ -18,7 +18,7 @@ const USAGE = `Usage:
       Runs with a configuration file (YAML or JSON; \${VAR} reads the environment). See docs/configuration.md.
       --workers runs N processes sharing the port (auto: one per core); needs a redis or nats broker.
   switchboard help | --help | -h
-  switchboard --version | -v
+  switchboard version | --version | -v      (through npx: npx switchboard version)
 
 Log levels: debug, info, warn, error, silent. Exit codes: 0 stopped by a signal, 1 failed while
 starting or running, 2 bad command line or configuration.`;
