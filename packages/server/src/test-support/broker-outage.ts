@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Broker } from '../broker/types.js';
+import { createLogger } from '../log/logger.js';
+import type { TestServer } from './server.js';
+import { NATS_URL, REDIS_URL } from './services.js';
+
+/** A broker that runs on a real service, made for a URL (the service's, or a proxy's in front of it). */
+export interface ServiceBroker {
+  readonly name: 'Redis' | 'NATS';
+  /** The real service. */
+  readonly url: string;
+  make(url: string, prefix: string): Promise<Broker>;
+}
+
+const silent = createLogger({ level: 'silent' });
+
+/** Redis and NATS, for tests that run the same case on both. */
+export const SERVICE_BROKERS: readonly ServiceBroker[] = [
+  { name: 'Redis', url: REDIS_URL, make: async (url, prefix) => new (await import('../broker/redis.js')).RedisBroker({ url, prefix, log: silent }) },
+  { name: 'NATS', url: NATS_URL, make: async (url, prefix) => new (await import('../broker/nats.js')).NatsBroker({ url, prefix, log: silent }) },
+];
+
+/** A Redis key prefix or NATS subject token of its own, so concurrent runs never meet. */
+export const uniquePrefix = (label: string): string => `${label}${randomUUID().slice(0, 8)}`;
+
+/** Polls `check` until it holds; fails the test naming `what` after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, `timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The status code of `GET /healthz`. */
+export async function healthStatus(server: TestServer): Promise<number> {
+  return (await fetch(`${server.httpUrl}/healthz`)).status;
+}
+
+/** The value of `switchboard_broker_up` in `GET /metrics`. */
+export async function brokerUp(server: TestServer): Promise<number> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('switchboard_broker_up{'));
+  assert.ok(line, 'switchboard_broker_up is exported');
+  return Number(line.split(' ').at(-1));
+}
