@@ -19,7 +19,8 @@ export class MemoryBroker implements Broker {
   #deliver: ((message: BrokerMessage) => void) | undefined;
   #closed = false;
 
-  get connected(): boolean {
+  /** Nothing can fail between nodes of one process: ready until closed, and never a status change. */
+  get ready(): boolean {
     return !this.#closed;
   }
 
