@@ -79,7 +79,6 @@ export function checkWithin(check: () => Promise<unknown>, timeoutMs: number): P
       resolve(failure);
     };
     const timer = setTimeout(() => setImmediate(() => settle({ timedOut: true, reason: `no answer within ${timeoutMs} ms` })), timeoutMs);
-    timer.unref();
     let pending: Promise<unknown>;
     try {
       pending = check();

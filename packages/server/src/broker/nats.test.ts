@@ -11,6 +11,7 @@ import { natsConnectOptions } from './nats-connect-options.js';
 import { FlushBatcher } from './nats-flush-batcher.js';
 import { OriginDedup } from './nats-origin-dedup.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
+import { linkedCluster, serviceBroker } from '../test-support/broker-outage.js';
 import { channelSubject, decodeWireMessage, encodeWireMessage, interestSubject } from './nats-wire.js';
 import { NatsBroker } from './nats.js';
 import type { BrokerMessage } from './types.js';
@@ -82,10 +83,14 @@ if (!nats.ok) {
     it('needs a NATS server', (t) => t.skip(nats.reason));
   });
 } else {
-  brokerContract('nats', async (n) => {
-    const prefix = uniquePrefix();
-    return Array.from({ length: n }, () => new NatsBroker({ url: NATS_URL, prefix, log: memoryLog().log }));
-  });
+  brokerContract(
+    'nats',
+    async (n) => {
+      const prefix = uniquePrefix();
+      return Array.from({ length: n }, () => new NatsBroker({ url: NATS_URL, prefix, log: memoryLog().log }));
+    },
+    (n) => linkedCluster(serviceBroker('NATS'), n),
+  );
 
   describe('NatsBroker interest', () => {
     const prefix = uniquePrefix();

@@ -82,7 +82,7 @@ export class NatsBroker implements Broker {
     this.#probeOptions = options.probe ?? DEFAULT_PROBE;
     this.#probe = new LinkProbe({
       ...this.#probeOptions,
-      check: () => (this.#connected && this.#nc !== undefined ? this.#nc.flush() : Promise.resolve()),
+      check: () => this.#ping(),
       // A rejected PING means the connection dropped, which the status watcher handles.
       onFailure: ({ timedOut, reason }) => {
         if (timedOut) this.#stale(reason);
@@ -181,16 +181,16 @@ export class NatsBroker implements Broker {
   }
 
   /**
-   * After a reconnect the client has re-sent every SUB ahead of anything else; the answer to a PING
-   * sent now proves the server has them all. Then the broker is ready again.
+   * One PING. After a reconnect the client re-sends every SUB ahead of anything else, so an answer
+   * on the current connection proves the server has every interest again: ready. Sent at once after
+   * a reconnect, and by the probe.
    */
-  #confirmInterests(nc: NatsConnection): void {
+  async #ping(): Promise<void> {
+    const nc = this.#nc;
+    if (nc === undefined || !this.#connected) return;
     const epoch = this.#epoch;
-    void checkWithin(() => nc.flush(), this.#probeOptions.timeoutMs).then((failure) => {
-      if (epoch !== this.#epoch || !this.#connected || this.#closed) return;
-      if (failure === undefined) this.#readiness.update(true);
-      else if (failure.timedOut) this.#stale(failure.reason);
-    });
+    await nc.flush();
+    if (epoch === this.#epoch && this.#connected && !this.#closed) this.#readiness.update(true);
   }
 
   /** The connection looks open but the server does not answer: redial. */
@@ -225,7 +225,9 @@ export class NatsBroker implements Broker {
         this.#setDisconnected('connection lost');
       } else if (status.type === Events.Reconnect && !this.#connected && !this.#closed) {
         this.#setConnected();
-        this.#confirmInterests(nc);
+        void checkWithin(() => this.#ping(), this.#probeOptions.timeoutMs).then((failure) => {
+          if (failure?.timedOut) this.#stale(failure.reason);
+        });
       } else if (status.type === Events.Error) {
         this.#log.warn('broker error', { server, err: status.data });
       } else if (status.type === Events.LDM) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
-import { SERVICE_BROKERS, healthStatus, uniquePrefix, until, type ServiceBroker } from '../test-support/broker-outage.js';
+import { SERVICE_BROKERS, healthStatus, serviceBroker, uniquePrefix, until, type ServiceBroker } from '../test-support/broker-outage.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { REDIS_URL, serviceAvailable } from '../test-support/services.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
@@ -99,7 +99,7 @@ describe('acknowledged publishes across a broker outage', () => {
   }
 
   it('Redis: every event acknowledged while only the subscribing connection drops reaches the node\'s own subscribers', async (t) => {
-    const node = await nodeBehindProxy(t, SERVICE_BROKERS.find((b) => b.name === 'Redis')!);
+    const node = await nodeBehindProxy(t, serviceBroker('Redis'));
     if (node === undefined) return;
     const { proxy, server, subscriber } = node;
     const admin = new Redis(REDIS_URL);

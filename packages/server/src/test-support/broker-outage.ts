@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { LinkedCluster } from '../broker/contract.js';
+import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import type { Broker } from '../broker/types.js';
 import { createLogger } from '../log/logger.js';
 import type { TestServer } from './server.js';
 import { NATS_URL, REDIS_URL } from './services.js';
+import { TcpProxy } from './tcp-proxy.js';
 
 /** A broker that runs on a real service, made for a URL (the service's, or a proxy's in front of it). */
 export interface ServiceBroker {
@@ -20,6 +23,20 @@ export const SERVICE_BROKERS: readonly ServiceBroker[] = [
   { name: 'Redis', url: REDIS_URL, make: async (url, prefix) => new (await import('../broker/redis.js')).RedisBroker({ url, prefix, log: silent }) },
   { name: 'NATS', url: NATS_URL, make: async (url, prefix) => new (await import('../broker/nats.js')).NatsBroker({ url, prefix, log: silent }) },
 ];
+
+/** The entry of `SERVICE_BROKERS` named `name`. */
+export function serviceBroker(name: ServiceBroker['name']): ServiceBroker {
+  return SERVICE_BROKERS.find((b) => b.name === name)!;
+}
+
+/** For `brokerContract`: `n` nodes of one cluster, the first behind a `TcpProxy`, with the default probe settings. */
+export async function linkedCluster(broker: ServiceBroker, n: number): Promise<LinkedCluster> {
+  const proxy = await TcpProxy.start(broker.url);
+  const prefix = uniquePrefix('link');
+  const nodes = [await broker.make(proxy.url(broker.url), prefix)];
+  for (let i = 1; i < n; i++) nodes.push(await broker.make(broker.url, prefix));
+  return { nodes, link: proxy, detectionBoundMs: DEFAULT_PROBE.intervalMs + DEFAULT_PROBE.timeoutMs };
+}
 
 /** A Redis key prefix or NATS subject token of its own, so concurrent runs never meet. */
 export const uniquePrefix = (label: string): string => `${label}${randomUUID().slice(0, 8)}`;
