@@ -108,6 +108,16 @@ export function brokerContract(name: string, makeNodes: (n: number) => Promise<B
       assert.equal(inbox[0]!.length, 1);
     });
 
+    it('has delivered a message to the publishing node, when an interest of its matches, by the time publish resolves', async () => {
+      const { nodes, inbox } = await cluster(2);
+      await nodes[0]!.subscribe('/ns/a');
+      await nodes[0]!.subscribe('/ns/w/*');
+      for (let n = 0; n < 50; n++) {
+        await nodes[0]!.publish(msg(n % 2 === 0 ? '/ns/a' : '/ns/w/x', n));
+        assert.equal(inbox[0]!.at(-1)?.events[0]?.id, `id-${n}`, 'delivered before publish resolved');
+      }
+    });
+
     it('stops delivering after unsubscribe', async () => {
       const { nodes, inbox } = await cluster(2);
       await nodes[0]!.subscribe('/ns/a');

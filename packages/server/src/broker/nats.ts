@@ -3,7 +3,7 @@ import { connect, Events, type Msg, type NatsConnection, type NatsError, type Su
 import type { Logger } from '../log/logger.js';
 import { DEFAULT_PROBE, LinkProbe, checkWithin, type ProbeOptions } from './link-probe.js';
 import { natsConnectOptions } from './nats-connect-options.js';
-import { FlushBatcher } from './nats-flush-batcher.js';
+import { PingBatcher } from './ping-batcher.js';
 import { OriginDedup } from './nats-origin-dedup.js';
 import { channelSubject, decodeWireMessage, encodeWireMessage, interestSubject } from './nats-wire.js';
 import { Readiness } from './readiness.js';
@@ -30,7 +30,7 @@ const DRAIN_TIMEOUT_MS = 2000;
  * NATS sends a node nothing it has no local subscriber for.
  *
  * - Acknowledged publishes: `publish` resolves when the NATS server has processed the message (one
- *   PING per event-loop turn covers every publish and subscribe of that turn, `FlushBatcher`). It
+ *   PING per event-loop turn covers every publish and subscribe of that turn, `PingBatcher`). It
  *   rejects at once while the connection is down, and rejects the publishes still waiting for
  *   their acknowledgement when the connection drops, so an outage is never a silent drop. The
  *   client's own reconnect buffer is never used, because nothing is written while disconnected.
@@ -61,7 +61,7 @@ export class NatsBroker implements Broker {
   readonly #probeOptions: ProbeOptions;
   readonly #probe: LinkProbe;
   #nc: NatsConnection | undefined;
-  #acks: FlushBatcher | undefined;
+  #acks: PingBatcher | undefined;
   #deliver: ((message: BrokerMessage) => void) | undefined;
   #connected = false;
   #closed = false;
@@ -101,7 +101,7 @@ export class NatsBroker implements Broker {
       throw new Error(`NATS broker: cannot connect to ${shown}`, { cause: err });
     }
     this.#nc = nc;
-    this.#acks = new FlushBatcher(() => nc.flush(), ACK_TIMEOUT_MS);
+    this.#acks = new PingBatcher(() => nc.flush(), ACK_TIMEOUT_MS);
     this.#setConnected();
     this.#watch(nc).catch((err: unknown) => this.#log.error('broker status watch failed', { err }));
     this.#readiness.start(true, onStatus);
@@ -161,7 +161,7 @@ export class NatsBroker implements Broker {
     this.#acks?.failAll(new Error('NATS broker is closed'));
   }
 
-  #link(): { nc: NatsConnection; acks: FlushBatcher } {
+  #link(): { nc: NatsConnection; acks: PingBatcher } {
     if (this.#closed) throw new Error('NATS broker is closed');
     if (this.#nc === undefined || this.#acks === undefined) throw new Error('NATS broker is not started');
     if (!this.#connected) throw new Error('NATS broker is disconnected; reconnecting');

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { DEFAULT_PROBE, LinkProbe, type ProbeOptions } from './link-probe.js';
+import { PingBatcher } from './ping-batcher.js';
 import { Readiness } from './readiness.js';
 import { SubscriptionBatcher, type SubscriptionCommand } from './redis-batch.js';
 import { decodeMessage, encodeMessage, escapeGlob, redactUrl } from './redis-codec.js';
-import { interestMatches, type Broker, type BrokerMessage, type BrokerStatus, type Interest } from './types.js';
+import { anyInterestMatches, interestMatches, type Broker, type BrokerMessage, type BrokerStatus, type Interest } from './types.js';
 
 export interface RedisBrokerOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. Never logged with its password. */
@@ -58,9 +59,10 @@ type Connection = 'publish' | 'subscribe';
  * subscribed on the current subscriber connection. Each connection is sent a `PING` every
  * `probe.intervalMs`; one not answered within `probe.timeoutMs` (or `COMMAND_TIMEOUT_MS`, whichever
  * is shorter) means the link is open but dead: the broker turns not ready and redials that
- * connection. `publish` refuses while not ready, and fails a message whose acceptance came back
- * after readiness was lost (`Readiness.confirm`): without that, a publishing connection that is back
- * before the subscriber connection re-subscribed would acknowledge messages this node never gets.
+ * connection. `publish` refuses while not ready, fails a message whose acceptance came back after
+ * readiness was lost (`Readiness.confirm`), and waits for this node's own copy (see `publish`):
+ * without that, a publishing connection that is back before the subscriber connection
+ * re-subscribed would acknowledge messages this node never gets.
  *
  * Outage: no command is queued while Redis is unreachable (`publish` and `subscribe` reject at once,
  * or after `COMMAND_TIMEOUT_MS` on a silent link) and none is replayed, so nothing is delivered
@@ -89,6 +91,8 @@ export class RedisBroker implements Broker {
   readonly #links: Record<Connection, boolean> = { publish: false, subscribe: false };
   readonly #readiness: Readiness;
   readonly #probes: LinkProbe[];
+  /** PINGs on the subscriber connection, one per event-loop turn, to confirm publishes (see `publish`). */
+  readonly #subscriberAlive: PingBatcher;
   readonly #stats: RedisBrokerStats = { published: 0, received: 0, delivered: 0 };
   #deliver: ((message: BrokerMessage) => void) | undefined;
   #lastStamp = '';
@@ -114,6 +118,7 @@ export class RedisBroker implements Broker {
     this.#sub = new Redis(options.url, { ...common, connectionName: 'switchboard-subscribe' });
     this.#batcher = new SubscriptionBatcher((command, keys) => this.#send(command, keys));
     this.#readiness = new Readiness(this.#log, { url: this.#url });
+    this.#subscriberAlive = new PingBatcher(() => this.#sub.ping(), COMMAND_TIMEOUT_MS);
     const probe = options.probe ?? DEFAULT_PROBE;
     this.#probes = [this.#probe('publish', this.#pub, probe), this.#probe('subscribe', this.#sub, probe)];
     this.#watch('publish', this.#pub);
@@ -150,6 +155,14 @@ export class RedisBroker implements Broker {
     for (const probe of this.#probes) probe.start();
   }
 
+  /**
+   * Resolves once Redis took the message and, when one of this node's interests matches it, once
+   * this node has received its own copy: the subscriber connection answered a PING sent after Redis
+   * accepted the message, so it was still subscribed when Redis routed the message (Redis runs
+   * commands one at a time), and the copy came in before the answer. Without that check, a
+   * subscriber connection that Redis had already dropped, unbeknown to this node, would let it
+   * acknowledge a message its own subscribers never get.
+   */
   async publish(message: BrokerMessage): Promise<void> {
     if (this.#closing) throw new Error('RedisBroker is closed');
     const stamp = `${this.#node}:${(this.#sequence++).toString(36)}`;
@@ -158,6 +171,7 @@ export class RedisBroker implements Broker {
       // Called synchronously, so publishes enter the one connection in call order.
       await this.#pub.publish(this.#channelPrefix + message.channel, encodeMessage(stamp, message));
       this.#stats.published++;
+      if (anyInterestMatches(this.#interests, message.channel)) await this.#subscriberAlive.wait();
       this.#readiness.confirm(ticket, 'the Redis broker');
     } catch (err) {
       throw new Error(`Redis broker at ${this.#url} did not take the message: ${errorMessage(err)}`, { cause: err });
@@ -205,6 +219,7 @@ export class RedisBroker implements Broker {
   async #shutdown(): Promise<void> {
     for (const probe of this.#probes) probe.stop();
     this.#readiness.close();
+    this.#subscriberAlive.failAll(new Error('RedisBroker is closed'));
     this.#batcher.cancel(new Error('RedisBroker is closed'));
     this.#interests.clear();
     await Promise.allSettled([this.#pub.quit(), this.#sub.quit()]);

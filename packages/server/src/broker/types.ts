@@ -46,11 +46,12 @@ export interface BrokerStatus {
  *   re-established and the broker confirmed it. Every change is reported to `start`'s `onStatus`;
  *   `{ ready: true }` after a loss means "interest restored": from then on this node receives its
  *   channels again, and what was published on them while it was not ready never reaches it.
- * - Delivery to the publishing node: `publish` rejects unless the broker is ready when it is called
- *   and has stayed ready, without a loss in between, until the broker accepted the message. So a
- *   message whose `publish` resolved was accepted while every interest of this node was in place,
- *   and is delivered to this node when one of those interests matches it, unless the node's link
- *   fails after the broker took the message (readiness then turns false).
+ * - Delivery to the publishing node: when `publish` resolves, the message has already been passed
+ *   to this node's `deliver` if one of its interests matches it (an interest whose `subscribe`
+ *   resolved before the `publish` call and that is still held). When the broker cannot make sure
+ *   of that, `publish` rejects: while not ready, when readiness was lost before the broker's
+ *   acceptance came back, and when this node's own copy could not be confirmed. So a node never
+ *   acknowledges an event that its own subscribers did not get.
  * - Delivery to other nodes: at most once, best effort. A node receives a message when it held a
  *   matching interest, and was ready, while the broker routed it; a node that was cut off or still
  *   re-establishing its interests does not get it, then or later. There is no redelivery; history
@@ -79,4 +80,14 @@ export function interestMatches(pattern: Interest, channel: string): boolean {
   if (!pattern.endsWith('/*')) return pattern === channel;
   const prefix = pattern.slice(0, -1); // keeps the trailing '/'
   return channel.length > prefix.length && channel.startsWith(prefix);
+}
+
+/** True when one of `interests` (exact paths and `/prefix/*` patterns) matches the concrete `channel`. */
+export function anyInterestMatches(interests: { has(pattern: Interest): boolean }, channel: string): boolean {
+  if (interests.has(channel)) return true;
+  // Wildcard interests: check each proper prefix of the channel at a segment boundary.
+  for (let i = channel.indexOf('/', 1); i !== -1; i = channel.indexOf('/', i + 1)) {
+    if (interests.has(channel.slice(0, i + 1) + '*')) return true;
+  }
+  return false;
 }
