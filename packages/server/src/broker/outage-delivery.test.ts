@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { Redis } from 'ioredis';
-import { SERVICE_BROKERS, healthStatus, serviceBroker, uniquePrefix, until, type ServiceBroker } from '../test-support/broker-outage.js';
-import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
-import { REDIS_URL, serviceAvailable } from '../test-support/services.js';
-import { TcpProxy } from '../test-support/tcp-proxy.js';
+import { SERVICE_BROKERS, healthStatus, nodeBehindProxy, serviceBroker, until, type ServiceBroker } from '../test-support/broker-outage.js';
+import { TEST_KEY, type TestServer } from '../test-support/server.js';
+import { REDIS_URL } from '../test-support/services.js';
+import type { TcpProxy } from '../test-support/tcp-proxy.js';
 import { TestClient, settle } from '../test-support/ws-client.js';
 
 /** A node behind a proxy to its broker, with one client subscribed to the published channel twice (exact and wildcard). */
-async function nodeBehindProxy(t: TestContext, broker: ServiceBroker): Promise<{ proxy: TcpProxy; server: TestServer; subscriber: TestClient } | undefined> {
-  const up = await serviceAvailable(broker.name, broker.url);
-  if (!up.ok) return void t.skip(up.reason);
-  const proxy = await TcpProxy.start(broker.url);
-  const server = await startTestServer({}, { broker: await broker.make(proxy.url(broker.url), uniquePrefix('acked')) });
-  const subscriber = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
-  t.after(async () => {
-    await subscriber.close();
-    await server.close();
-    await proxy.close();
-  });
-  assert.equal((await subscriber.subscribe('exact', '/default/feed', TEST_KEY)).type, 'subscribe_success');
-  assert.equal((await subscriber.subscribe('wild', '/default/*', TEST_KEY)).type, 'subscribe_success');
-  return { proxy, server, subscriber };
+async function subscribedNode(t: TestContext, broker: ServiceBroker): Promise<{ proxy: TcpProxy; server: TestServer; subscriber: TestClient } | undefined> {
+  const node = await nodeBehindProxy(t, broker);
+  if (node === undefined) return undefined;
+  assert.equal((await node.client.subscribe('exact', '/default/feed', TEST_KEY)).type, 'subscribe_success');
+  assert.equal((await node.client.subscribe('wild', '/default/*', TEST_KEY)).type, 'subscribe_success');
+  return { proxy: node.proxy, server: node.server, subscriber: node.client };
 }
 
 /**
@@ -75,7 +67,7 @@ async function assertEveryAckedEventDelivered(subscriber: TestClient, acked: rea
 describe('acknowledged publishes across a broker outage', () => {
   for (const broker of SERVICE_BROKERS) {
     it(`${broker.name}: every event acknowledged while the link drops and comes back reaches the node's own subscribers`, async (t) => {
-      const node = await nodeBehindProxy(t, broker);
+      const node = await subscribedNode(t, broker);
       if (node === undefined) return;
       const { proxy, server, subscriber } = node;
       const publisher = publishContinuously(server);
@@ -99,7 +91,7 @@ describe('acknowledged publishes across a broker outage', () => {
   }
 
   it('Redis: every event acknowledged while only the subscribing connection drops reaches the node\'s own subscribers', async (t) => {
-    const node = await nodeBehindProxy(t, serviceBroker('Redis'));
+    const node = await subscribedNode(t, serviceBroker('Redis'));
     if (node === undefined) return;
     const { proxy, server, subscriber } = node;
     const admin = new Redis(REDIS_URL);

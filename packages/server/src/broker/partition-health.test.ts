@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SERVICE_BROKERS, brokerUp, healthStatus, uniquePrefix, until } from '../test-support/broker-outage.js';
-import { TEST_KEY, startTestServer } from '../test-support/server.js';
-import { serviceAvailable } from '../test-support/services.js';
-import { TcpProxy } from '../test-support/tcp-proxy.js';
-import { TestClient } from '../test-support/ws-client.js';
+import { SERVICE_BROKERS, brokerUp, healthStatus, nodeBehindProxy, until } from '../test-support/broker-outage.js';
+import { TEST_KEY } from '../test-support/server.js';
 
 /** The documented bound with the default probe settings: `probeIntervalMs` + `probeTimeoutMs`. */
 const DETECTION_BOUND_MS = 1000 + 1500;
@@ -14,16 +11,9 @@ const SLACK_MS = 1500;
 describe('a network partition between a node and its broker (the link stays open, nothing arrives)', () => {
   for (const broker of SERVICE_BROKERS) {
     it(`${broker.name}: /healthz and switchboard_broker_up report it within the probe bound; after it heals, publishes are delivered again`, async (t) => {
-      const up = await serviceAvailable(broker.name, broker.url);
-      if (!up.ok) return t.skip(up.reason);
-      const proxy = await TcpProxy.start(broker.url);
-      const server = await startTestServer({}, { broker: await broker.make(proxy.url(broker.url), uniquePrefix('stall')) });
-      const subscriber = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
-      t.after(async () => {
-        await subscriber.close();
-        await server.close();
-        await proxy.close();
-      });
+      const node = await nodeBehindProxy(t, broker);
+      if (node === undefined) return;
+      const { proxy, server, client: subscriber } = node;
       assert.equal((await subscriber.subscribe('s', '/default/a', TEST_KEY)).type, 'subscribe_success');
       const publish = (n: number): Promise<Response> =>
         fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel: '/default/a', events: [String(n)] }) });

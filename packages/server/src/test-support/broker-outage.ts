@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type { TestContext } from 'node:test';
 import type { LinkedCluster } from '../broker/contract.js';
 import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import type { Broker } from '../broker/types.js';
 import { createLogger } from '../log/logger.js';
-import type { TestServer } from './server.js';
-import { NATS_URL, REDIS_URL } from './services.js';
+import { TEST_KEY, startTestServer, type TestServer } from './server.js';
+import { NATS_URL, REDIS_URL, serviceAvailable } from './services.js';
 import { TcpProxy } from './tcp-proxy.js';
+import { TestClient } from './ws-client.js';
 
 /** A broker that runs on a real service, made for a URL (the service's, or a proxy's in front of it). */
 export interface ServiceBroker {
@@ -36,6 +38,24 @@ export async function linkedCluster(broker: ServiceBroker, n: number): Promise<L
   const nodes = [await broker.make(proxy.url(broker.url), prefix)];
   for (let i = 1; i < n; i++) nodes.push(await broker.make(broker.url, prefix));
   return { nodes, link: proxy, detectionBoundMs: DEFAULT_PROBE.intervalMs + DEFAULT_PROBE.timeoutMs };
+}
+
+/**
+ * A Switchboard node whose broker link goes through a `TcpProxy`, with one connected client;
+ * everything is closed after the test. Undefined (the test skipped, saying why) when the service is down.
+ */
+export async function nodeBehindProxy(t: TestContext, broker: ServiceBroker): Promise<{ proxy: TcpProxy; server: TestServer; client: TestClient } | undefined> {
+  const up = await serviceAvailable(broker.name, broker.url);
+  if (!up.ok) return void t.skip(up.reason);
+  const proxy = await TcpProxy.start(broker.url);
+  const server = await startTestServer({}, { broker: await broker.make(proxy.url(broker.url), uniquePrefix('node')) });
+  const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+  t.after(async () => {
+    await client.close();
+    await server.close();
+    await proxy.close();
+  });
+  return { proxy, server, client };
 }
 
 /** A Redis key prefix or NATS subject token of its own, so concurrent runs never meet. */
