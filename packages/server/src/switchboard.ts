@@ -93,8 +93,8 @@ export class Switchboard {
       for (const connection of this.#realtime.connections) total += connection.subscriptionCount;
       return total;
     });
-    registry.gauge('switchboard_broker_up', 'Whether the broker can take publishes (1) or not (0).', () => [
-      [{ broker: config.broker.type }, this.core.fanout.brokerConnected ? 1 : 0],
+    registry.gauge('switchboard_broker_up', 'Whether the broker takes publishes, with every interest of this node in place (1) or not (0).', () => [
+      [{ broker: config.broker.type }, this.core.fanout.brokerReady ? 1 : 0],
     ]);
     registry.gauge('switchboard_event_handler_invocations', 'EVENT (fire and forget) onPublish invocations, by namespace and outcome.', () =>
       config.namespaces.flatMap((ns) => {

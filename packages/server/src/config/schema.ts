@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
+import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
@@ -75,6 +76,12 @@ const limits = z
   })
   .strict();
 
+/** How a networked broker probes its links: a link open but silent is reported within their sum. */
+const brokerProbe = {
+  probeIntervalMs: positiveInt.default(DEFAULT_PROBE.intervalMs),
+  probeTimeoutMs: positiveInt.default(DEFAULT_PROBE.timeoutMs),
+};
+
 /** Where fan-out goes between nodes. `memory`: one process. `redis` / `nats`: many nodes. */
 const broker = z.discriminatedUnion('type', [
   z.object({ type: z.literal('memory') }).strict(),
@@ -84,6 +91,7 @@ const broker = z.discriminatedUnion('type', [
       url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
       /** Prefix of every Redis channel Switchboard uses, to share one Redis between APIs. */
       prefix: z.string().min(1).default('switchboard'),
+      ...brokerProbe,
     })
     .strict(),
   z
@@ -92,6 +100,7 @@ const broker = z.discriminatedUnion('type', [
       url: z.string().regex(/^(nats|tls|wss?):\/\//, 'must be a nats:// URL').default('nats://127.0.0.1:4222'),
       /** First token of every NATS subject Switchboard uses. */
       prefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be one NATS subject token').default('switchboard'),
+      ...brokerProbe,
     })
     .strict(),
 ]);

@@ -44,7 +44,7 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
     // Not ready while starting or stopping, and while the broker is unreachable: a load balancer
     // then sends new clients to nodes that can deliver. Connected clients stay connected.
-    const status = !state.ready ? 'unavailable' : core.fanout.brokerConnected ? 'ok' : 'broker unavailable';
+    const status = !state.ready ? 'unavailable' : core.fanout.brokerReady ? 'ok' : 'broker unavailable';
     return sendJson(res, status === 'ok' ? 200 : 503, { status });
   }
   if (path === '/metrics' && core.config.server.metrics) {

@@ -4,24 +4,28 @@ interface Waiter {
 }
 
 /**
- * Answers "has the NATS server processed everything this connection sent so far?" for many callers
+ * Answers "has the server processed everything this connection sent so far?" for many callers
  * with one round trip: every `wait()` made in one event-loop turn joins one batch, and the batch
- * sends one PING (`nc.flush()`) after that turn. The server answers PONG only after it has handled
- * every PUB, SUB and UNSUB before the PING, so a resolved `wait()` means the server has taken the
- * publishes (and routed them to subscribers) or registered the interests sent before it.
+ * sends one PING after that turn. A server (NATS, Redis) answers a PING only after it has handled
+ * everything the connection sent before it, and sends everything it queued for the connection
+ * before the answer.
+ * - NATS (`nc.flush()`): a resolved `wait()` means the server has taken the publishes (and routed
+ *   them to subscribers) or registered the interests sent before it.
+ * - Redis (a `PING` on the subscriber connection, sent after a publish was accepted): the
+ *   connection was alive after Redis routed the message, so this node's copy came before the answer.
  *
- * A batch rejects when `flush` rejects, after `timeoutMs` without an answer, or when `failAll`
+ * A batch rejects when `ping` rejects, after `timeoutMs` without an answer, or when `failAll`
  * is called (the connection was lost: the client would otherwise hold the PING until it
  * reconnects).
  */
-export class FlushBatcher {
-  readonly #flush: () => Promise<void>;
+export class PingBatcher {
+  readonly #ping: () => Promise<unknown>;
   readonly #timeoutMs: number;
   #next: Waiter[] | undefined;
   readonly #inFlight = new Set<Waiter[]>();
 
-  constructor(flush: () => Promise<void>, timeoutMs: number) {
-    this.#flush = flush;
+  constructor(ping: () => Promise<unknown>, timeoutMs: number) {
+    this.#ping = ping;
     this.#timeoutMs = timeoutMs;
   }
 
@@ -48,19 +52,19 @@ export class FlushBatcher {
     if (this.#next !== batch) return; // failed before it was sent
     this.#next = undefined;
     this.#inFlight.add(batch);
-    const timer = setTimeout(() => finish(new Error(`the NATS server did not acknowledge within ${this.#timeoutMs} ms`)), this.#timeoutMs);
+    const timer = setTimeout(() => finish(new Error(`the server did not answer a PING within ${this.#timeoutMs} ms`)), this.#timeoutMs);
     timer.unref();
     const finish = (err?: Error): void => {
       clearTimeout(timer);
       if (this.#inFlight.delete(batch)) settle(batch, err);
     };
-    let flushed: Promise<void>;
+    let answered: Promise<unknown>;
     try {
-      flushed = this.#flush();
+      answered = this.#ping();
     } catch (err) {
-      flushed = Promise.reject(err);
+      answered = Promise.reject(err);
     }
-    flushed.then(
+    answered.then(
       () => finish(),
       (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))),
     );
