@@ -41,6 +41,11 @@ export const CLOSE_CODES = {
     reconnect: true,
     when: 'The connection reached `limits.connectionAgeMs` (24 h by default, as AppSync).',
   },
+  HistoryGap: {
+    code: 4003,
+    reconnect: true,
+    when: 'This node missed events of a namespace with history that it could not read back (the history was reset, or the node was cut off for longer than the retention): reconnect and resubscribe with your last position to learn whether you missed events.',
+  },
 } as const satisfies Record<string, CloseCodeSpec>;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

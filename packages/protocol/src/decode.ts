@@ -1,6 +1,6 @@
 import { ProtocolError, type ErrorType } from './errors.js';
 import { isValidId } from './ids.js';
-import type { AuthHeaders, ClientMessage, ErrorReplyType } from './messages.js';
+import type { AuthHeaders, ClientMessage, ErrorReplyType, SubscribeMessage } from './messages.js';
 
 /**
  * A client message that cannot be decoded. Knows which frame answers it (`subscribe_error` for a
@@ -67,7 +67,10 @@ export function decodeClientMessage(text: string): ClientMessage {
   if (typeof channel !== 'string') fail('Message "channel" must be a string');
   const authorization = decodeAuthorization(value['authorization'], fail);
   if (type === 'subscribe') {
-    return authorization ? { type, id, channel: channel as string, authorization } : { type, id, channel: channel as string };
+    const message: SubscribeMessage = authorization ? { type, id, channel: channel as string, authorization } : { type, id, channel: channel as string };
+    // History extension: kept as sent; the server decides whether it is a position it gave.
+    if (value['since'] !== undefined && value['since'] !== null) message.since = value['since'];
+    return message;
   }
   const events = value['events'];
   if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) {

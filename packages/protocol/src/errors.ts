@@ -68,6 +68,18 @@ export const ERROR_TYPES = {
     status: 503,
     when: 'The broker (Redis, NATS) is unreachable: the publish was not delivered, or the subscription could not start. The node reconnects by itself.',
   },
+  HistoryExpired: {
+    status: 410,
+    when: 'History extension: the position given (`since` of a `subscribe`, or of `GET /event/history`) is older than what the namespace keeps: events after it were evicted by size or expired by age.',
+  },
+  HistoryReset: {
+    status: 410,
+    when: 'History extension: the position given belongs to another epoch of the namespace\'s history (the history was lost or reset since), or is not a position this server gave.',
+  },
+  HistoryNotEnabled: {
+    status: 400,
+    when: 'History extension: the namespace keeps no history, so a position cannot be resumed from and `GET /event/history` has nothing to read.',
+  },
   InternalFailureException: {
     status: 500,
     when: 'The server failed in a way the client could not cause; the server log has the details under the same request id.',

@@ -17,8 +17,19 @@ export function connectionErrorFrame(errors: WireError[]): string {
   return JSON.stringify({ type: 'connection_error', errors });
 }
 
-export function subscribeSuccessFrame(id: string): string {
-  return JSON.stringify({ type: 'subscribe_success', id });
+/**
+ * Switchboard's history extension on `subscribe_success` (docs/history.md): `position` is where
+ * live delivery starts; `recovered` and `reason` answer a `subscribe` that carried `since`. Never
+ * an `errors` key: some Amplify versions fail an in-flight publish on any frame that has one.
+ */
+export interface SubscribeSuccessExtras {
+  position?: string;
+  recovered?: boolean;
+  reason?: { errorType: string; message: string };
+}
+
+export function subscribeSuccessFrame(id: string, extras?: SubscribeSuccessExtras): string {
+  return JSON.stringify(extras === undefined ? { type: 'subscribe_success', id } : { type: 'subscribe_success', id, ...extras });
 }
 
 export function unsubscribeSuccessFrame(id: string): string {
@@ -37,4 +48,13 @@ export function errorFrame(type: ErrorReplyType, id: string | undefined, errors:
 /** The constant head of every `data` frame for one subscription id. */
 export function dataFramePrefix(subscriptionId: string): string {
   return `{"type":"data","id":${JSON.stringify(subscriptionId)},"event":`;
+}
+
+/**
+ * The fields a `data` frame of a channel with history carries after `event` (history extension):
+ * `,"channel":"/ns/a","position":"<epoch>:<offset>"`. They belong to the event, so a fan-out
+ * encodes them once with the event, for every subscriber.
+ */
+export function historyDataFields(channel: string, position: string): string {
+  return `,"channel":${JSON.stringify(channel)},"position":${JSON.stringify(position)}`;
 }

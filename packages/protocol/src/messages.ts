@@ -14,6 +14,11 @@ export interface SubscribeMessage {
   id: string;
   channel: string;
   authorization?: AuthHeaders;
+  /**
+   * Switchboard's history extension: the last position the client saw (from a `data` frame or a
+   * `subscribe_success`), to resume from. Opaque; AppSync clients never send it.
+   */
+  since?: unknown;
 }
 
 export interface UnsubscribeMessage {
