@@ -8,7 +8,12 @@ import { createAuthorizers } from './auth/create.js';
 import { createBroker } from './broker/create.js';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
-import type { Config } from './config/schema.js';
+import { historyStoreType, type Config } from './config/schema.js';
+import { createHistoryStore, historyRetention } from './history/create.js';
+import { MemoryHistoryStore } from './history/memory.js';
+import { HistoryService } from './history/service.js';
+import type { HistoryStore } from './history/types.js';
+import type { Counter } from './observability/metrics.js';
 import { LocalFanout } from './fanout/fanout.js';
 import { FunctionService } from './functions/service.js';
 import { HandlerRegistry } from './handlers/registry.js';
@@ -25,6 +30,11 @@ export interface SwitchboardOptions {
   logger?: Logger;
   /** @default a MemoryBroker; required for `broker.type` redis or nats (`createSwitchboard` makes it). */
   broker?: Broker;
+  /**
+   * The history store of the namespaces with `history`. @default a MemoryHistoryStore with the
+   * memory broker; required for the other stores (`createSwitchboard` makes it).
+   */
+  historyStore?: HistoryStore;
   /** Reload handler files when they change (`switchboard dev`). @default false */
   watchHandlers?: boolean;
 }
@@ -70,6 +80,7 @@ export class Switchboard {
       auth: new AuthService(createAuthorizers(config.auth, log, this.#functions)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
       handlers: new HandlerRegistry(config, this.#functions, log),
+      history: historyService(config, options.historyStore, log, metrics.deliveries),
       log,
       metrics,
     };
@@ -118,6 +129,7 @@ export class Switchboard {
    */
   async listen(port = this.core.config.server.port, host = this.core.config.server.host): Promise<ListenAddress> {
     await this.#functions.start();
+    await this.core.history?.start();
     await this.core.fanout.start();
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
@@ -164,7 +176,7 @@ export class Switchboard {
       this.#server.closeAllConnections();
       await closed;
     }
-    await Promise.all([this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
+    await Promise.all([this.core.fanout.close(), this.core.history?.close(), this.#functions.close(), this.core.auth.close()]);
   }
 }
 
@@ -172,7 +184,20 @@ export class Switchboard {
 export async function createSwitchboard(config: Readonly<Config>, options: SwitchboardOptions = {}): Promise<Switchboard> {
   const log = options.logger ?? createLogger({ level: config.log.level });
   const broker = options.broker ?? (await createBroker(config.broker, log));
-  return new Switchboard(config, { ...options, logger: log, broker });
+  const historyStore = options.historyStore ?? (await createHistoryStore(config, log));
+  return new Switchboard(config, { ...options, logger: log, broker, historyStore });
+}
+
+function historyService(config: Readonly<Config>, store: HistoryStore | undefined, log: Logger, deliveries: Counter): HistoryService | undefined {
+  const retention = historyRetention(config);
+  if (retention.size === 0) return undefined;
+  if (store === undefined) {
+    if (historyStoreType(config) !== 'memory') {
+      throw new Error(`history store ${historyStoreType(config)} needs createSwitchboard(), which opens the store`);
+    }
+    store = new MemoryHistoryStore(retention);
+  }
+  return new HistoryService(store, retention, log.child({ component: 'history' }), deliveries);
 }
 
 function memoryBroker(config: Readonly<Config>): Broker {

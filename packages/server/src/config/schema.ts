@@ -52,6 +52,16 @@ const namespace = z
     dataSource: dataSource.optional(),
     onPublish: functionHandler.optional(),
     onSubscribe: functionHandler.optional(),
+    /** Keep the namespace's recent events, so clients can resume and read them (docs/history.md). Off when absent. */
+    history: z
+      .object({
+        /** How many of the namespace's newest events are kept (all its channels together). */
+        size: positiveInt.max(1_000_000).default(1000),
+        /** How long an event is kept. */
+        ttlMs: positiveInt.default(600_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((ns, ctx) => {
@@ -105,6 +115,19 @@ const broker = z.discriminatedUnion('type', [
     .strict(),
 ]);
 
+/**
+ * Where namespaces with history keep it. The store follows the broker: `memory` (or `sqlite`, for
+ * one node that must keep its history across restarts) with the memory broker, `redis` (Streams)
+ * with the Redis broker, `nats` (JetStream) with the NATS broker, on the broker's URL and prefix.
+ */
+const history = z
+  .object({
+    store: z.enum(['memory', 'sqlite', 'redis', 'nats']).optional(),
+    /** The SQLite database file (`store: sqlite`); created when missing. */
+    path: z.string().min(1).optional(),
+  })
+  .strict();
+
 const server = z
   .object({
     host: z.string().min(1).default('0.0.0.0'),
@@ -119,7 +142,7 @@ const server = z
   })
   .strict();
 
-export const configSchema = z
+const configBase = z
   .object({
     server: server.default({}),
     log: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().default({}),
@@ -127,35 +150,58 @@ export const configSchema = z
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
     broker: broker.default({ type: 'memory' }),
+    history: history.default({}),
   })
-  .strict()
-  .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.namespaces.forEach((ns, i) => {
-      if (seen.has(ns.name)) {
-        ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `duplicate namespace "${ns.name}"` });
-      }
-      seen.add(ns.name);
-    });
-    const configured = configuredModes(config.auth);
-    if (configured.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['auth'], message: 'configure at least one auth provider (auth.apiKeys, auth.cognito, auth.oidc, auth.lambda or auth.iam)' });
+  .strict();
+
+export const configSchema = configBase.superRefine((config, ctx) => {
+  checkHistory(config, ctx);
+  const seen = new Set<string>();
+  config.namespaces.forEach((ns, i) => {
+    if (seen.has(ns.name)) {
+      ctx.addIssue({ code: 'custom', path: ['namespaces', i, 'name'], message: `duplicate namespace "${ns.name}"` });
     }
-    const checkModes = (modes: readonly string[] | undefined, path: (string | number)[]): void => {
-      modes?.forEach((mode, i) => {
-        if (!configured.includes(mode as AuthModeName)) {
-          ctx.addIssue({ code: 'custom', path: [...path, i], message: `auth mode ${mode} has no provider configured` });
-        }
-      });
-    };
-    checkModes(config.auth.connectionModes, ['auth', 'connectionModes']);
-    checkModes(config.auth.publishModes, ['auth', 'publishModes']);
-    checkModes(config.auth.subscribeModes, ['auth', 'subscribeModes']);
-    config.namespaces.forEach((ns, i) => {
-      checkModes(ns.publishModes, ['namespaces', i, 'publishModes']);
-      checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
-    });
+    seen.add(ns.name);
   });
+  const configured = configuredModes(config.auth);
+  if (configured.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['auth'], message: 'configure at least one auth provider (auth.apiKeys, auth.cognito, auth.oidc, auth.lambda or auth.iam)' });
+  }
+  const checkModes = (modes: readonly string[] | undefined, path: (string | number)[]): void => {
+    modes?.forEach((mode, i) => {
+      if (!configured.includes(mode as AuthModeName)) {
+        ctx.addIssue({ code: 'custom', path: [...path, i], message: `auth mode ${mode} has no provider configured` });
+      }
+    });
+  };
+  checkModes(config.auth.connectionModes, ['auth', 'connectionModes']);
+  checkModes(config.auth.publishModes, ['auth', 'publishModes']);
+  checkModes(config.auth.subscribeModes, ['auth', 'subscribeModes']);
+  config.namespaces.forEach((ns, i) => {
+    checkModes(ns.publishModes, ['namespaces', i, 'publishModes']);
+    checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
+  });
+});
+
+/** The history store the configuration asks for: explicit, or the one that goes with the broker. */
+export function historyStoreType(config: { broker: { type: string }; history: { store?: string } }): 'memory' | 'sqlite' | 'redis' | 'nats' {
+  return (config.history.store ?? config.broker.type) as 'memory' | 'sqlite' | 'redis' | 'nats';
+}
+
+function checkHistory(config: z.infer<typeof configBase>, ctx: z.RefinementCtx): void {
+  const store = historyStoreType(config);
+  const broker = config.broker.type;
+  const fits = broker === 'memory' ? store === 'memory' || store === 'sqlite' : store === broker;
+  if (!fits) {
+    ctx.addIssue({ code: 'custom', path: ['history', 'store'], message: `store ${store} does not go with broker.type ${broker}: use ${broker === 'memory' ? 'memory or sqlite' : broker}` });
+  }
+  if (store === 'sqlite' && config.history.path === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['history', 'path'], message: 'store sqlite needs the path of its database file' });
+  }
+  if (store !== 'sqlite' && config.history.path !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['history', 'path'], message: 'path is for store sqlite only' });
+  }
+}
 
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;
 export type CodeHandlerConfig = z.infer<typeof codeHandler>;

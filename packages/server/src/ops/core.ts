@@ -3,6 +3,7 @@ import type { AuthService } from '../auth/authorize.js';
 import type { Config } from '../config/schema.js';
 import type { LocalFanout } from '../fanout/fanout.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
+import type { HistoryService } from '../history/service.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { NamespaceRegistry } from '../namespaces/registry.js';
@@ -15,6 +16,8 @@ export interface Core {
   readonly auth: AuthService;
   readonly fanout: LocalFanout;
   readonly handlers: HandlerRegistry;
+  /** Namespaces with history; undefined when none has it. */
+  readonly history: HistoryService | undefined;
   readonly log: Logger;
   readonly metrics: ServerMetrics;
 }

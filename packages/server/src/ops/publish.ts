@@ -5,6 +5,7 @@ import type { HandlerInput } from '../handlers/context.js';
 import type { Core } from './core.js';
 import { validateEvents } from './events.js';
 import { authorizeOperation, type OperationRequest } from './operation.js';
+import { namespaceOf } from './subscribe.js';
 
 export interface PublishRequest extends OperationRequest {
   /** JSON-encoded event strings. */
@@ -48,7 +49,9 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
 
 async function broadcast(core: Core, channel: string, events: BrokerEvent[], requestId: string): Promise<void> {
   try {
-    await core.fanout.publish({ channel, events });
+    const namespace = namespaceOf(channel);
+    if (core.history?.has(namespace)) await core.history.publish(namespace, { channel, events });
+    else await core.fanout.publish({ channel, events });
     core.metrics.eventsPublished.inc(undefined, events.length);
   } catch (err) {
     core.log.error('broker publish failed', { requestId, channel, err });

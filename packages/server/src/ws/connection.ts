@@ -20,7 +20,7 @@ import type { Logger } from '../log/logger.js';
 import { mergeHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
-import { authorizeSubscribe } from '../ops/subscribe.js';
+import { authorizeSubscribe, startSubscription, stopSubscription } from '../ops/subscribe.js';
 import { TokenBucket } from './rate-limiter.js';
 import { Subscription } from './subscription.js';
 import type { Socket } from './socket.js';
@@ -125,6 +125,20 @@ export class Connection {
     if (this.#admit()) this.#socket.sendText(parts, length);
   }
 
+  /** Resolves once the send buffer is below half its limit (true), or the connection closed (false). */
+  async drained(): Promise<boolean> {
+    const room = this.#core.limits.sendBufferBytes / 2;
+    while (!this.#closed && this.#socket.bufferedAmount > room) await new Promise((r) => setTimeout(r, 5));
+    return !this.#closed;
+  }
+
+  /** Closes the connection with 4003: this node lost events of a namespace with history (see `HistorySubscriber.lost`). */
+  historyGap(): void {
+    if (this.#closed) return;
+    this.#core.metrics.disconnects.inc({ reason: 'history_gap' });
+    this.close(CLOSE_CODES.HistoryGap.code, 'events were lost: resubscribe with your last position');
+  }
+
   /** True when a frame may be sent; closes a slow consumer. */
   #admit(): boolean {
     if (this.#closed) return false;
@@ -165,7 +179,7 @@ export class Connection {
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const sub of this.#subscriptions.values()) this.#core.fanout.remove(sub);
+    for (const sub of this.#subscriptions.values()) stopSubscription(this.#core, sub);
     this.#subscriptions.clear();
   }
 
@@ -178,7 +192,7 @@ export class Connection {
         const sub = this.#subscriptions.get(message.id);
         if (sub === undefined) throw new ProtocolError('UnknownOperationError', `Unknown operation id ${message.id}`);
         this.#subscriptions.delete(message.id);
-        this.#core.fanout.remove(sub);
+        stopSubscription(this.#core, sub);
         this.send(unsubscribeSuccessFrame(message.id));
         return;
       }
@@ -206,16 +220,12 @@ export class Connection {
     const sub = new Subscription(message.id, channel.path, this);
     this.#subscriptions.set(message.id, sub);
     try {
-      await this.#core.fanout.add(sub);
+      await startSubscription(this.#core, sub, message.since);
     } catch (err) {
       this.#subscriptions.delete(message.id);
       throw err;
     }
-    if (this.#closed) {
-      this.#core.fanout.remove(sub);
-      return;
-    }
-    sub.start();
+    if (this.#closed) stopSubscription(this.#core, sub);
   }
 
   async #publish(message: PublishMessage): Promise<void> {
