@@ -5,6 +5,7 @@ import { requestHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { readBody } from './body.js';
+import { readHistory } from './history-route.js';
 import { Cors } from './cors.js';
 
 export interface HttpState {
@@ -44,7 +45,7 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
     // Not ready while starting or stopping, and while the broker is unreachable: a load balancer
     // then sends new clients to nodes that can deliver. Connected clients stay connected.
-    const status = !state.ready ? 'unavailable' : core.fanout.brokerReady ? 'ok' : 'broker unavailable';
+    const status = !state.ready ? 'unavailable' : !core.fanout.brokerReady ? 'broker unavailable' : core.history?.ready === false ? 'history unavailable' : 'ok';
     return sendJson(res, status === 'ok' ? 200 : 503, { status });
   }
   if (path === '/metrics' && core.config.server.metrics) {
@@ -52,6 +53,10 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     const text = state.metrics();
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
     return void res.end(text);
+  }
+  if (path === '/event/history') {
+    if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
+    return sendJson(res, 200, await readHistory(core, req, new URL(req.url ?? '/', 'http://localhost'), requestId));
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
