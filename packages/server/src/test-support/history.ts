@@ -35,3 +35,31 @@ export async function publishEach(client: TestClient, channel: string, values: u
     if (reply.type !== 'publish_success') throw new Error(`publish failed: ${JSON.stringify(reply)}`);
   }
 }
+
+/** A history store on a real service (Redis Streams, JetStream) for `url` (the service's, or a proxy's). */
+export async function serviceHistoryStore(name: 'Redis' | 'NATS', url: string, prefix: string): Promise<import('../history/types.js').HistoryStore> {
+  const { createLogger } = await import('../log/logger.js');
+  const { historyRetention } = await import('../history/create.js');
+  const { parseConfig } = await import('../config/load.js');
+  const retention = historyRetention(parseConfig({ auth: { apiKeys: [{ key: TEST_KEY }] }, namespaces: HISTORY_NAMESPACES }, 'test'));
+  const log = createLogger({ level: 'silent' });
+  if (name === 'Redis') return new (await import('../history/redis.js')).RedisHistoryStore({ url, prefix, retention, log });
+  return new (await import('../history/jetstream.js')).JetStreamHistoryStore({ url, prefix, retention, log });
+}
+
+/** Deletes what a test's history store left on its service (Redis keys, JetStream streams) under `prefix`. */
+export async function dropServiceHistory(name: 'Redis' | 'NATS', url: string, prefix: string): Promise<void> {
+  if (name === 'Redis') {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(url);
+    const keys = await admin.keys(`${prefix}:*`);
+    if (keys.length > 0) await admin.del(...keys);
+    await admin.quit();
+    return;
+  }
+  const { connect } = await import('nats');
+  const nc = await connect({ servers: new URL(url).host });
+  const jsm = await nc.jetstreamManager();
+  for (const ns of HISTORY_NAMESPACES) await jsm.streams.delete(`${prefix}-history-${ns.name}`).catch(() => undefined);
+  await nc.close();
+}
