@@ -72,12 +72,31 @@ function counting(send, close) {
   return { errors: 0, send, close };
 }
 
+/**
+ * Switchboard on `broker` (memory, redis, nats), with the namespace's history in `history`
+ * (undefined: none; memory, sqlite, redis, nats): the `switchboard-*` targets measure what
+ * history costs against the same broker without it. Redis and NATS run on their default local
+ * ports, under a prefix of their own per run.
+ */
+function switchboardTarget(name, broker = 'memory', history = undefined) {
+  return { ...switchboard, name, broker, history };
+}
+
+const BROKER_LINES = {
+  memory: 'broker: { type: memory }',
+  redis: `broker: { type: redis, url: 'redis://127.0.0.1:6379', prefix: switchboardbench }`,
+  nats: `broker: { type: nats, url: 'nats://127.0.0.1:4222', prefix: switchboardbench }`,
+};
+
 const switchboard = {
   name: 'switchboard',
   wildcard: true,
+  broker: 'memory',
+  history: undefined,
   argv(port, { dir, profileDir }) {
     mkdirSync(dir, { recursive: true });
     const config = join(dir, 'switchboard.yaml');
+    const sqlite = join(dir, `history-${randomUUID().slice(0, 8)}.db`);
     writeFileSync(
       config,
       [
@@ -86,9 +105,10 @@ const switchboard = {
         'log: { level: error }',
         'auth:',
         `  apiKeys: [{ key: ${KEY} }]`,
-        'namespaces: [{ name: bench }]',
+        this.history ? 'namespaces: [{ name: bench, history: { size: 1000, ttlMs: 600000 } }]' : 'namespaces: [{ name: bench }]',
         'limits: { publishesPerSecond: 100000, pendingOperations: 100000, sendBufferBytes: 268435456 }',
-        'broker: { type: memory }',
+        BROKER_LINES[this.broker],
+        this.history === 'sqlite' ? `history: { store: sqlite, path: '${sqlite}' }` : '',
         '',
       ].join('\n'),
     );
@@ -199,6 +219,12 @@ const socketio = {
 
 export const TARGETS = {
   switchboard,
+  'switchboard-history-memory': switchboardTarget('switchboard-history-memory', 'memory', 'memory'),
+  'switchboard-history-sqlite': switchboardTarget('switchboard-history-sqlite', 'memory', 'sqlite'),
+  'switchboard-redis': switchboardTarget('switchboard-redis', 'redis'),
+  'switchboard-history-redis': switchboardTarget('switchboard-history-redis', 'redis', 'redis'),
+  'switchboard-nats': switchboardTarget('switchboard-nats', 'nats'),
+  'switchboard-history-nats': switchboardTarget('switchboard-history-nats', 'nats', 'nats'),
   'socket.io': socketio,
   ws: rawPeer('ws', 'ws.mjs', ['floor']),
   'ws-concat': rawPeer('ws-concat', 'ws.mjs', ['concat']),

@@ -22,6 +22,12 @@ describe('decodeClientMessage', () => {
     assert.deepEqual(decodeClientMessage('{"type":"publish","id":"p","channel":"/d/x","events":["1"]}'), { type: 'publish', id: 'p', channel: '/d/x', events: ['1'] });
   });
 
+  it('keeps a subscribe\'s since (history extension) as sent, and leaves it out when absent or null', () => {
+    assert.deepEqual(decodeClientMessage('{"type":"subscribe","id":"a","channel":"/d/x","since":"e1:42"}'), { type: 'subscribe', id: 'a', channel: '/d/x', since: 'e1:42' });
+    assert.deepEqual(decodeClientMessage('{"type":"subscribe","id":"a","channel":"/d/x","since":{"odd":1}}'), { type: 'subscribe', id: 'a', channel: '/d/x', since: { odd: 1 } });
+    assert.deepEqual(decodeClientMessage('{"type":"subscribe","id":"a","channel":"/d/x","since":null}'), { type: 'subscribe', id: 'a', channel: '/d/x' });
+  });
+
   it('replies to an envelope error with the operation\'s error type and echoes the id', () => {
     const err = decodeError('{"type":"publish","id":"p","channel":"/d","events":[1]}');
     assert.equal(err.replyType, 'publish_error');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { SERVICE_BROKERS, healthStatus, uniquePrefix, until, type ServiceBroker } from '../test-support/broker-outage.js';
-import { HISTORY_NAMESPACES, dropServiceHistory, lastPosition, publishEach, serviceHistoryStore, subscribeSince } from '../test-support/history.js';
+import { HISTORY_NAMESPACES, dropServiceHistory, lastPosition, publishEach, seamRace, serviceHistoryStore, subscribeSince } from '../test-support/history.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { serviceAvailable } from '../test-support/services.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
 import { TestClient, settle } from '../test-support/ws-client.js';
 
-const limits = { publishesPerSecond: 10_000 };
+const limits = { publishesPerSecond: 10_000, pendingOperations: 10_000 };
 
 /** A node on `broker` with its history store, both reached through `url`. */
 async function historyNode(broker: ServiceBroker, url: string, prefix: string, port = 0): Promise<TestServer> {
@@ -92,6 +92,47 @@ describe('history: node-side recovery and restarts on a real broker', () => {
       await publishEach(publisher, '/hist/r', [7]);
       await client.next((f) => f['id'] === 's' && f['event'] === '7', 8000);
       assert.deepEqual(client.data('s'), [3, 4, 5, 6, 7]);
+    });
+
+    it(`${broker.name}: racing publishes on another node at the seam never duplicate or skip an event (many resubscribes)`, async (t) => {
+      const prefix = await available(t, broker);
+      if (prefix === undefined) return;
+      const [a, b] = [await historyNode(broker, broker.url, prefix), await historyNode(broker, broker.url, prefix)];
+      const racer = await TestClient.connect(a.realtimeUrl, { apiKey: TEST_KEY });
+      const subscriber = await TestClient.connect(b.realtimeUrl, { apiKey: TEST_KEY });
+      t.after(async () => {
+        await Promise.all([racer.close(), subscriber.close()]);
+        await Promise.all([a.close(), b.close()]);
+      });
+      await seamRace(subscriber, racer, 150);
+    });
+
+    it(`${broker.name}: a node cut off for longer than the namespace keeps events closes its subscribers with 4003, and they learn it on resume`, async (t) => {
+      const prefix = await available(t, broker);
+      if (prefix === undefined) return;
+      const proxy = await TcpProxy.start(broker.url);
+      const steady = await historyNode(broker, broker.url, prefix);
+      const cut = await historyNode(broker, proxy.url(broker.url), prefix);
+      const publisher = await TestClient.connect(steady.realtimeUrl, { apiKey: TEST_KEY });
+      const subscriber = await TestClient.connect(cut.realtimeUrl, { apiKey: TEST_KEY });
+      t.after(async () => {
+        await Promise.all([publisher.close(), subscriber.close()]);
+        await Promise.all([steady.close(), cut.close()]);
+        await proxy.close();
+      });
+      const position = (await subscribeSince(subscriber, 't', '/tiny/c'))['position'];
+      proxy.cut();
+      await until(async () => (await healthStatus(cut)) === 503, 'the cut node to report the outage');
+      await publishEach(publisher, '/tiny/c', [1, 2, 3, 4, 5]); // tiny keeps 3
+      proxy.restore();
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([subscriber.closed, new Promise<{ code: number }>((resolve) => (timer = setTimeout(() => resolve({ code: 0 }), 15_000)))]);
+      clearTimeout(timer);
+      assert.equal(closed.code, 4003, 'closed with HistoryGap');
+      const again = await TestClient.connect(cut.realtimeUrl, { apiKey: TEST_KEY });
+      t.after(() => again.close());
+      const success = await subscribeSince(again, 't', '/tiny/c', position);
+      assert.equal((success['reason'] as { errorType: string } | undefined)?.errorType, 'HistoryExpired', JSON.stringify(success));
     });
   }
 });

@@ -51,7 +51,7 @@ local epoch, top, last = meta(KEYS[1], KEYS[2], ARGV[3])
 local now = now_ms(last)
 local n = (#ARGV - 4) / 2
 for i = 0, n - 1 do
-  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], (top + 1 + i) .. '-0', 'c', ARGV[4], 'i', ARGV[5 + 2 * i], 'p', ARGV[6 + 2 * i], 't', now)
+  redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[1], (top + 1 + i) .. '-0', 'c', ARGV[4], 'i', ARGV[5 + 2 * i], 'p', ARGV[6 + 2 * i], 't', now)
 end
 redis.call('HSET', KEYS[2], 'top', top + n, 'time', now)
 expire_head(KEYS[1], now - tonumber(ARGV[2]))
@@ -90,6 +90,7 @@ export type RawEntry = [string, string[]];
 
 /** A stream entry as the store wrote it. */
 export function parseEntry([id, fields]: RawEntry): HistoryEntry {
-  const value = (name: string): string => fields[fields.indexOf(name) + 1] ?? '';
-  return { offset: Number.parseInt(id, 10), channel: value('c'), id: value('i'), payload: value('p'), time: Number(value('t')) };
+  const value: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) value[fields[i]!] = fields[i + 1]!;
+  return { offset: Number.parseInt(id, 10), channel: value['c'] ?? '', id: value['i'] ?? '', payload: value['p'] ?? '', time: Number(value['t']) };
 }

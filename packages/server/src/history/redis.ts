@@ -29,7 +29,8 @@ type Commands = Redis & {
  * script that takes the next offsets from the namespace's meta hash and adds the entries in one
  * atomic step (`redis-scripts.ts`). Nodes follow the streams with `XREAD` (`RedisFollower`), so the
  * live order is the offset order, and a follower that lost its link resumes from its last offset.
- * Retention: `XADD MAXLEN ~ size` and the expired head trimmed on every append and read; the stream
+ * Retention: `XADD MAXLEN = size` (exact, so a follower that fell behind sees the offsets jump)
+ * and the expired head trimmed on every append and read; the stream
  * key itself expires after `ttlMs` without appends (the meta hash stays, so offsets go on).
  */
 export class RedisHistoryStore implements HistoryStore {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { HISTORY_NAMESPACES, dataFrames, lastPosition, publishEach, subscribeSince } from '../test-support/history.js';
+import { HISTORY_NAMESPACES, dataFrames, lastPosition, publishEach, seamRace, subscribeSince, unsubscribe } from '../test-support/history.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient, settle } from '../test-support/ws-client.js';
 
@@ -63,34 +63,9 @@ describe('history: resuming a subscription from its last position (memory store)
   }
 
   it('racing publishes at the seam never duplicate or skip an event (many resubscribes)', async () => {
-    const subscriber = await connect();
-    const racer = await connect();
+    const [subscriber, racer] = await Promise.all([connect(), connect()]);
     try {
-      // Where the race starts: the position before the first publish.
-      let since = (await subscribeSince(subscriber, 'start', '/hist/race'))['position'];
-      const total = 400;
-      let sent = 0;
-      const publishing = (async () => {
-        for (; sent < total; sent++) {
-          racer.send({ type: 'publish', id: `r${sent}`, channel: '/hist/race', events: [JSON.stringify(sent)], authorization: { 'x-api-key': TEST_KEY } });
-          if (sent % 4 === 3) await settle(1);
-        }
-      })();
-      const got: number[] = [];
-      for (let round = 0; sent < total || got.length < total; round++) {
-        const id = `seam${round}`;
-        const success = await subscribeSince(subscriber, id, '/hist/race', since);
-        assert.equal(success['recovered'], true, JSON.stringify(success));
-        await settle(round % 3);
-        subscriber.send({ type: 'unsubscribe', id });
-        await subscriber.reply(id);
-        got.push(...(subscriber.data(id) as number[]));
-        since = lastPosition(subscriber, id, since);
-        assert.ok(round < 3000, `the race ends (sent ${sent}, received ${got.length}, missing ${Array.from({ length: total }, (_, i) => i).filter((i) => !got.includes(i))}, since ${String(since)}, errors ${JSON.stringify(racer.frames.filter((f) => f.type !== 'publish_success').slice(0, 2))})`);
-      }
-      await publishing;
-      assert.equal(racer.frames.filter((f) => f.type === 'publish_success').length, total, 'every publish acknowledged');
-      assert.deepEqual(got, Array.from({ length: total }, (_, i) => i));
+      await seamRace(subscriber, racer, 400);
     } finally {
       await Promise.all([subscriber.close(), racer.close()]);
     }
@@ -101,8 +76,7 @@ describe('history: resuming a subscription from its last position (memory store)
     try {
       const success = await subscribeSince(client, 'old', '/tiny/c');
       const position = success['position'];
-      client.send({ type: 'unsubscribe', id: 'old' });
-      await client.reply('old');
+      await unsubscribe(client, 'old');
       await publishEach(publisher, '/tiny/c', [1, 2, 3, 4, 5]);
       const again = await subscribeSince(client, 'again', '/tiny/c', position);
       assert.equal(again['recovered'], false);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../config/load.js';
 import { createSwitchboard } from '../switchboard.js';
-import { HISTORY_NAMESPACES, lastPosition, publishEach, subscribeSince } from '../test-support/history.js';
+import { HISTORY_NAMESPACES, lastPosition, publishEach, subscribeSince, unsubscribe } from '../test-support/history.js';
 import { TEST_KEY } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 import { createLogger } from '../log/logger.js';
@@ -33,8 +33,7 @@ describe('history: the SQLite store across a server restart', () => {
     await publishEach(client, '/hist/a', ['before-1', 'before-2']);
     await client.next((f) => f['id'] === 's' && f['event'] === '"before-2"');
     const position = lastPosition(client, 's');
-    client.send({ type: 'unsubscribe', id: 's' });
-    await client.reply('s');
+    await unsubscribe(client, 's');
     await publishEach(client, '/hist/a', ['missed-1', 'missed-2']);
     await client.close();
     await first.sb.close();

@@ -1,6 +1,7 @@
 import type { ConfigInput } from '../config/schema.js';
 import { TEST_KEY } from './server.js';
-import type { Frame, TestClient } from './ws-client.js';
+import assert from 'node:assert/strict';
+import { settle, type Frame, type TestClient } from './ws-client.js';
 
 /** Namespaces for history tests: `hist` keeps 1000 events for a minute, `tiny` 3, `default` none. */
 export const HISTORY_NAMESPACES: NonNullable<ConfigInput['namespaces']> = [
@@ -62,4 +63,48 @@ export async function dropServiceHistory(name: 'Redis' | 'NATS', url: string, pr
   const jsm = await nc.jetstreamManager();
   for (const ns of HISTORY_NAMESPACES) await jsm.streams.delete(`${prefix}-history-${ns.name}`).catch(() => undefined);
   await nc.close();
+}
+
+/**
+ * The seam race: `racer` publishes 0..total-1 on `/hist/race` without waiting, while `subscriber`
+ * subscribes with its last position, unsubscribes, and again, over and over. Every event must
+ * arrive exactly once, in order, across all those subscriptions.
+ */
+export async function seamRace(subscriber: TestClient, racer: TestClient, total: number): Promise<void> {
+  // Where the race starts: the position before the first publish.
+  let since = (await subscribeSince(subscriber, 'start', '/hist/race'))['position'];
+  let sent = 0;
+  const publishing = (async () => {
+    for (; sent < total; sent++) {
+      racer.send({ type: 'publish', id: `r${sent}`, channel: '/hist/race', events: [JSON.stringify(sent)], authorization: { 'x-api-key': TEST_KEY } });
+      if (sent % 4 === 3) await settle(1);
+    }
+  })();
+  const got: number[] = [];
+  for (let round = 0; sent < total || got.length < total; round++) {
+    const id = `seam${round}`;
+    const success = await subscribeSince(subscriber, id, '/hist/race', since);
+    assert.equal(success['recovered'], true, JSON.stringify(success));
+    await settle(round % 3);
+    await unsubscribe(subscriber, id);
+    got.push(...(subscriber.data(id) as number[]));
+    since = lastPosition(subscriber, id, since);
+    const missing = () => Array.from({ length: total }, (_, i) => i).filter((i) => !got.includes(i));
+    assert.ok(round < 3000, `the race ends (sent ${sent}, received ${got.length}, missing ${missing().slice(0, 10)}, since ${String(since)}, publish errors ${JSON.stringify(racer.frames.filter((f) => f.type === 'publish_error').slice(0, 2))})`);
+  }
+  await publishing;
+  await until(() => racer.frames.filter((f) => f.type !== 'ka' && f.type !== 'connection_ack').length >= total);
+  assert.deepEqual(racer.frames.filter((f) => f.type === 'publish_error'), [], 'every publish acknowledged');
+  assert.deepEqual(got, Array.from({ length: total }, (_, i) => i));
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await settle(10);
+}
+
+/** Sends `unsubscribe` and waits for its `unsubscribe_success`: every data frame of `id` has arrived then. */
+export async function unsubscribe(client: TestClient, id: string): Promise<void> {
+  client.send({ type: 'unsubscribe', id });
+  await client.next((f) => f.type === 'unsubscribe_success' && f['id'] === id, 8000);
 }
