@@ -32,21 +32,29 @@ async function available(t: TestContext, broker: ServiceBroker): Promise<string 
   return prefix;
 }
 
+/** Two nodes of one cluster, the second reaching broker and store through a proxy; a publisher on the first, a subscriber on the second. */
+async function cutOffPair(t: TestContext, broker: ServiceBroker) {
+  const prefix = await available(t, broker);
+  if (prefix === undefined) return undefined;
+  const proxy = await TcpProxy.start(broker.url);
+  const steady = await historyNode(broker, broker.url, prefix);
+  const cut = await historyNode(broker, proxy.url(broker.url), prefix);
+  const publisher = await TestClient.connect(steady.realtimeUrl, { apiKey: TEST_KEY });
+  const subscriber = await TestClient.connect(cut.realtimeUrl, { apiKey: TEST_KEY });
+  t.after(async () => {
+    await Promise.all([publisher.close(), subscriber.close()]);
+    await Promise.all([steady.close(), cut.close()]);
+    await proxy.close();
+  });
+  return { proxy, cut, publisher, subscriber };
+}
+
 describe('history: node-side recovery and restarts on a real broker', () => {
   for (const broker of SERVICE_BROKERS) {
     it(`${broker.name}: a node cut off from its broker and store gives its subscribers every event published elsewhere meanwhile, once, in order`, async (t) => {
-      const prefix = await available(t, broker);
-      if (prefix === undefined) return;
-      const proxy = await TcpProxy.start(broker.url);
-      const steady = await historyNode(broker, broker.url, prefix);
-      const cut = await historyNode(broker, proxy.url(broker.url), prefix);
-      const publisher = await TestClient.connect(steady.realtimeUrl, { apiKey: TEST_KEY });
-      const subscriber = await TestClient.connect(cut.realtimeUrl, { apiKey: TEST_KEY });
-      t.after(async () => {
-        await Promise.all([publisher.close(), subscriber.close()]);
-        await Promise.all([steady.close(), cut.close()]);
-        await proxy.close();
-      });
+      const pair = await cutOffPair(t, broker);
+      if (pair === undefined) return;
+      const { proxy, cut, publisher, subscriber } = pair;
       await subscribeSince(subscriber, 'exact', '/hist/feed');
       await subscribeSince(subscriber, 'wild', '/hist/*');
       let n = 0;
@@ -108,18 +116,9 @@ describe('history: node-side recovery and restarts on a real broker', () => {
     });
 
     it(`${broker.name}: a node cut off for longer than the namespace keeps events closes its subscribers with 4003, and they learn it on resume`, async (t) => {
-      const prefix = await available(t, broker);
-      if (prefix === undefined) return;
-      const proxy = await TcpProxy.start(broker.url);
-      const steady = await historyNode(broker, broker.url, prefix);
-      const cut = await historyNode(broker, proxy.url(broker.url), prefix);
-      const publisher = await TestClient.connect(steady.realtimeUrl, { apiKey: TEST_KEY });
-      const subscriber = await TestClient.connect(cut.realtimeUrl, { apiKey: TEST_KEY });
-      t.after(async () => {
-        await Promise.all([publisher.close(), subscriber.close()]);
-        await Promise.all([steady.close(), cut.close()]);
-        await proxy.close();
-      });
+      const pair = await cutOffPair(t, broker);
+      if (pair === undefined) return;
+      const { proxy, cut, publisher, subscriber } = pair;
       const position = (await subscribeSince(subscriber, 't', '/tiny/c'))['position'];
       proxy.cut();
       await until(async () => (await healthStatus(cut)) === 503, 'the cut node to report the outage');
