@@ -75,7 +75,7 @@ async function main() {
     opts.publish = 'ws';
     opts.channel = 'exact';
   }
-  if (opts.profile) opts.servers = 'switchboard';
+  if (opts.profile && !process.argv.includes('--servers')) opts.servers = 'switchboard';
   const plan = {
     subscribers: list(opts.subscribers).map(Number),
     payloads: list(opts.payload).map(Number),
