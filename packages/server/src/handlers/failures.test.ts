@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient, settle, type Frame } from '../test-support/ws-client.js';
+import { waitFor } from '../test-support/wait.js';
 
 const BROKEN = `
 export const handler = async (event) => {
@@ -125,7 +126,7 @@ describe('handler failures never take the server down', () => {
     await client.next((f) => f['id'] === 'event');
     const stats = server.switchboard.core.handlers.get('event')!.stats;
     assert.equal(stats.started, 1);
-    await settle(1800);
+    await waitFor(() => stats.failed > 0, 'the EVENT handler to fail');
     assert.equal(stats.failed, 1);
     assert.ok(server.logs.some((l) => l['msg'] === 'EVENT onPublish handler failed'));
   });

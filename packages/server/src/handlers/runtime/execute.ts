@@ -1,5 +1,6 @@
-import { SIGNAL } from './appsync-utils.js';
 import { withCapturedConsole, type LogSink } from './console-capture.js';
+import { runWithCallState, type AppendedError } from './utils/call-state.js';
+import { SIGNAL } from './utils/signals.js';
 
 /** What an invoker is asked to run. Structured-cloneable: it crosses into worker threads. */
 export interface InvokeCall {
@@ -22,11 +23,14 @@ export interface InvokeCall {
    * outcome is `data-source` with the request for the data source.
    */
   readonly step?: 'response';
+  /** AppSync's name of the request's auth mode, for `util.authType()`. */
+  readonly authMode?: string;
 }
 
 /** How an invocation ended. Structured-cloneable. */
 export type InvokeOutcome =
-  | { readonly status: 'ok'; readonly value: unknown }
+  /** `appendedErrors`: what the handler recorded with `util.appendError` (code handlers). */
+  | { readonly status: 'ok'; readonly value: unknown; readonly appendedErrors?: readonly AppendedError[] }
   /** The handler threw (or a Lambda callback got an error). */
   | { readonly status: 'threw'; readonly name: string; readonly message: string }
   /** `util.error(message, errorType)`. */
@@ -42,15 +46,17 @@ export type InvokeOutcome =
  * something that would not survive the wire.
  */
 export async function execute(module: Record<string, unknown>, call: InvokeCall, sink: LogSink): Promise<InvokeOutcome> {
-  return withCapturedConsole(call.tags, sink, async (): Promise<InvokeOutcome> => {
+  const state = { authMode: call.authMode, appendedErrors: [] as AppendedError[] };
+  return withCapturedConsole(call.tags, sink, () => runWithCallState(state, async (): Promise<InvokeOutcome> => {
     try {
       const value = call.kind === 'function' ? await callLambda(module, call) : await callCode(module, call);
       if (value instanceof DataSourceRequest) return { status: 'data-source', request: toJson(value.request), stash: toJson(value.stash) };
-      return { status: 'ok', value: toJson(value) };
+      const outcome = { status: 'ok' as const, value: toJson(value) };
+      return state.appendedErrors.length > 0 ? { ...outcome, appendedErrors: state.appendedErrors } : outcome;
     } catch (err) {
       return toOutcome(err);
     }
-  });
+  }));
 }
 
 async function callLambda(module: Record<string, unknown>, call: InvokeCall): Promise<unknown> {
@@ -67,7 +73,12 @@ async function callLambda(module: Record<string, unknown>, call: InvokeCall): Pr
   return handler(call.payload, context);
 }
 
+let globalsInstalled: Promise<void> | undefined;
+
 async function callCode(module: Record<string, unknown>, call: InvokeCall): Promise<unknown> {
+  // `util`, `runtime` and `extensions` as globals, loaded on the first code handler call so that
+  // workers running Lambda functions never load the runtime.
+  await (globalsInstalled ??= import('./utils/globals.js').then((m) => m.installGlobals()));
   const fn = module[call.operation];
   if (fn === undefined) {
     // AppSync's defaults for a handler the file does not define: forward every event, allow.
