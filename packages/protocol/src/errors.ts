@@ -60,6 +60,10 @@ export const ERROR_TYPES = {
     status: 502,
     when: 'A handler threw (anything but `UnauthorizedException`), crashed, or could not be loaded or reached.',
   },
+  DataSourceError: {
+    status: 502,
+    when: "A code handler's data source failed (down, slow, refused, or the request was invalid) and its `response(ctx)` neither raised nor acknowledged `ctx.error`.",
+  },
   InvalidHandlerResponseError: {
     status: 502,
     when: 'A handler returned something AppSync would not accept: not an event list, an unknown or duplicate event id, a malformed entry.',

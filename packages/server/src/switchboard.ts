@@ -25,6 +25,11 @@ export interface SwitchboardOptions {
   broker?: Broker;
   /** Reload handler files when they change (`switchboard dev`). @default false */
   watchHandlers?: boolean;
+  /**
+   * `AMAZON_DYNAMODB` data sources without `endpoint` run on the embedded in-process store
+   * (`switchboard dev`); otherwise they go to AWS. @default false
+   */
+  embeddedDataStores?: boolean;
 }
 
 /** Where a started server listens. */
@@ -65,7 +70,7 @@ export class Switchboard {
       namespaces: new NamespaceRegistry(config),
       auth: new AuthService(createAuthorizers(config.auth, log)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
-      handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false }),
+      handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false, embeddedDataStores: options.embeddedDataStores ?? false }),
       log,
       metrics,
     };
@@ -106,8 +111,9 @@ export class Switchboard {
     return this.#realtime.connections.size;
   }
 
-  /** Starts the broker and listens. `port` 0 picks a free port. */
+  /** Starts the data sources and the broker, and listens. `port` 0 picks a free port. */
   async listen(port = this.core.config.server.port, host = this.core.config.server.host): Promise<ListenAddress> {
+    await this.core.handlers.start();
     await this.core.fanout.start();
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);

@@ -9,12 +9,13 @@ import { createSwitchboard } from '../switchboard.js';
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
   const log = createLogger({ level: config.log.level }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
-  const switchboard = await createSwitchboard(config, { logger: log, watchHandlers: command === 'dev' });
+  const switchboard = await createSwitchboard(config, { logger: log, watchHandlers: command === 'dev', embeddedDataStores: command === 'dev' });
   let address;
   try {
     address = await switchboard.listen();
   } catch (err) {
-    process.stderr.write(`switchboard: cannot listen on ${config.server.host}:${config.server.port}: ${(err as Error).message}\n`);
+    const message = (err as Error).message;
+    process.stderr.write(message.startsWith('data source ') ? `switchboard: ${message}\n` : `switchboard: cannot listen on ${config.server.host}:${config.server.port}: ${message}\n`);
     await switchboard.close();
     return 1;
   }

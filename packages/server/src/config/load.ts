@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ZodError } from 'zod';
+import { isDataSourceIntegration } from './datasource-schema.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 
 /** The configuration is unusable; the message names the file and every bad option. */
@@ -28,11 +29,14 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   };
   config.namespaces.forEach((ns, i) => {
     if (ns.code) ns.code.file = handlerFile(ns.code.file, `namespaces[${i}].code`);
-    if (ns.dataSource?.function !== undefined) ns.dataSource.function = handlerFile(ns.dataSource.function, `namespaces[${i}].dataSource.function`);
     for (const op of ['onPublish', 'onSubscribe'] as const) {
-      const fn = ns[op]?.function;
-      if (fn !== undefined) ns[op]!.function = handlerFile(fn, `namespaces[${i}].${op}.function`);
+      const handler = ns[op];
+      if (handler === undefined || isDataSourceIntegration(handler)) continue;
+      if (handler.function !== undefined) handler.function = handlerFile(handler.function, `namespaces[${i}].${op}.function`);
     }
+  });
+  config.dataSources.forEach((source, i) => {
+    if (source.type === 'AWS_LAMBDA' && source.function !== undefined) source.function = handlerFile(source.function, `dataSources[${i}].function`);
   });
   if (config.auth.lambda?.function !== undefined) {
     config.auth.lambda.function = handlerFile(config.auth.lambda.function, 'auth.lambda.function');

@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
 import { LOG_LEVELS } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
+import { checkDataSources, dataSourceList, functionOrDataSource, isDataSourceIntegration, movedDataSource } from './datasource-schema.js';
 
 export { configuredModes };
 
@@ -23,13 +24,6 @@ const functionHandler = z
   .strict()
   .superRefine(exactlyOneTarget);
 
-/**
- * A Lambda data source for a code handler written in the request/response form: `request(ctx)`
- * returns `{ operation: 'Invoke', payload }`, the function gets `payload` as its event, and
- * `response(ctx)` gets the result in `ctx.result`.
- */
-const dataSource = z.object(functionTargetFields(2)).strict().superRefine(exactlyOneTarget);
-
 /** An APPSYNC_JS-style code handler file exporting `onPublish(ctx)` and/or `onSubscribe(ctx)`. */
 const codeHandler = z
   .union([
@@ -47,14 +41,15 @@ const namespace = z
     subscribeModes: modeList.optional(),
     /** Code handler file; its exports run for the operations that have no function handler. */
     code: codeHandler.optional(),
-    /** The Lambda data source the code handler's request/response form calls. */
-    dataSource: dataSource.optional(),
-    onPublish: functionHandler.optional(),
-    onSubscribe: functionHandler.optional(),
+    /** Refused: data sources are declared in `dataSources` and named by `onPublish` / `onSubscribe`. */
+    dataSource: movedDataSource.optional(),
+    /** A function handler, or `{ dataSource }` for the code file's `{ request, response }` export. */
+    onPublish: functionOrDataSource(functionHandler).optional(),
+    onSubscribe: functionOrDataSource(functionHandler).optional(),
   })
   .strict()
   .superRefine((ns, ctx) => {
-    if (ns.onSubscribe?.invokeType === 'EVENT') {
+    if (ns.onSubscribe !== undefined && !isDataSourceIntegration(ns.onSubscribe) && ns.onSubscribe.invokeType === 'EVENT') {
       ctx.addIssue({ code: 'custom', path: ['onSubscribe', 'invokeType'], message: 'onSubscribe must decide, so it runs REQUEST_RESPONSE only' });
     }
   });
@@ -118,6 +113,8 @@ export const configSchema = z
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
     broker: broker.default({ type: 'memory' }),
+    /** Data sources that code handlers call (docs/data-sources.md). */
+    dataSources: dataSourceList,
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -146,6 +143,7 @@ export const configSchema = z
       checkModes(ns.publishModes, ['namespaces', i, 'publishModes']);
       checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
     });
+    checkDataSources(config, ctx);
   });
 
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;

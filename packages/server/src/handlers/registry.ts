@@ -1,6 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { isDataSourceIntegration } from '../config/datasource-schema.js';
 import type { Config, FunctionHandlerConfig, NamespaceConfig } from '../config/schema.js';
+import { DataSourceRegistry } from '../datasources/registry.js';
 import type { Logger } from '../log/logger.js';
 import { HttpInvoker } from './invokers/http.js';
 import { InlineInvoker } from './invokers/inline.js';
@@ -11,6 +13,8 @@ import { NamespaceHandlers, type HandlerSpec } from './namespace-handlers.js';
 export interface HandlerRegistryOptions {
   /** Reload a handler file when it changes (`switchboard dev`). @default false */
   watch?: boolean;
+  /** `AMAZON_DYNAMODB` data sources without `endpoint` use the embedded store (`switchboard dev`). @default false */
+  embeddedDataStores?: boolean;
 }
 
 /**
@@ -23,9 +27,15 @@ export class HandlerRegistry {
   readonly #invokers = new Map<string, Invoker>();
   readonly #watchers: FSWatcher[] = [];
   readonly #log: Logger;
+  readonly #dataSources: DataSourceRegistry;
 
   constructor(config: Readonly<Config>, log: Logger, options: HandlerRegistryOptions = {}) {
     this.#log = log;
+    this.#dataSources = new DataSourceRegistry(config.dataSources, {
+      log,
+      invokerFor: (target) => this.#functionInvoker(target),
+      embedded: options.embeddedDataStores ?? false,
+    });
     for (const ns of config.namespaces) {
       const onPublish = this.#spec(ns, 'onPublish');
       const onSubscribe = this.#spec(ns, 'onSubscribe');
@@ -41,14 +51,20 @@ export class HandlerRegistry {
     return this.#byNamespace.get(namespace);
   }
 
+  /** Loads data source clients and starts embedded stores; rejects naming the data source that cannot start. */
+  start(): Promise<void> {
+    return this.#dataSources.start();
+  }
+
   async close(): Promise<void> {
     for (const watcher of this.#watchers) watcher.close();
+    await this.#dataSources.close();
     await Promise.all([...this.#invokers.values()].map((invoker) => invoker.close()));
   }
 
   #spec(ns: NamespaceConfig, operation: 'onPublish' | 'onSubscribe'): HandlerSpec | undefined {
     const fn = ns[operation];
-    if (fn !== undefined) {
+    if (fn !== undefined && !isDataSourceIntegration(fn)) {
       return { kind: 'function', invoker: this.#functionInvoker(fn), invokeType: fn.invokeType, timeoutMs: fn.timeoutMs, name: functionName(fn) };
     }
     if (ns.code !== undefined) {
@@ -60,7 +76,7 @@ export class HandlerRegistry {
         invokeType: 'REQUEST_RESPONSE',
         timeoutMs: ns.code.timeoutMs,
         name: basename(ns.code.file),
-        dataSource: ns.dataSource && { invoker: this.#functionInvoker(ns.dataSource), name: functionName(ns.dataSource) },
+        dataSource: isDataSourceIntegration(fn) ? this.#dataSources.get(fn.dataSource) : undefined,
       };
     }
     return undefined;

@@ -35,6 +35,7 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
     headers: request.headers,
     requestId: request.requestId,
     events: events.map((e, i) => ({ id: e.id, payload: payloads[i] })),
+    authMode: grant.mode,
   };
   if (!handlers.decidesPublish) {
     await broadcast(core, channel.path, events, request.requestId);

@@ -1,0 +1,62 @@
+import type { DataSourceConfig, LambdaDataSourceConfig } from '../config/datasource-schema.js';
+import type { Invoker } from '../handlers/invokers/types.js';
+import type { Logger } from '../log/logger.js';
+import { GuardedDataSource } from './guard.js';
+import { LambdaDataSource } from './lambda.js';
+import type { DataSource } from './types.js';
+
+/** What locates a Lambda data source's function. */
+export type FunctionTarget = Pick<LambdaDataSourceConfig, 'function' | 'url' | 'runtime' | 'retries'>;
+
+export interface DataSourceRegistryOptions {
+  readonly log: Logger;
+  /** The invoker that runs a function (the handler registry's, shared with handlers that name the same file). */
+  readonly invokerFor: (target: FunctionTarget) => Invoker;
+  /**
+   * `switchboard dev`: an `AMAZON_DYNAMODB` source without `endpoint` uses the embedded store.
+   * Otherwise it goes to AWS, and `embedded: true` is refused. @default false
+   */
+  readonly embedded?: boolean;
+}
+
+/**
+ * The configured data sources by name, each behind `GuardedDataSource`. Clients are loaded and
+ * embedded stores started by `start()`, once, before the server listens; `close()` ends every
+ * pool and store.
+ */
+export class DataSourceRegistry {
+  readonly #byName = new Map<string, DataSource>();
+
+  constructor(configs: readonly DataSourceConfig[], options: DataSourceRegistryOptions) {
+    for (const config of configs) {
+      const log = options.log.child({ dataSource: config.name });
+      this.#byName.set(config.name, create(config, options, log));
+    }
+  }
+
+  /** The data source named `name`; the configuration guarantees handlers name existing ones. */
+  get(name: string): DataSource | undefined {
+    return this.#byName.get(name);
+  }
+
+  get size(): number {
+    return this.#byName.size;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.#byName.values()].map((source) => source.start?.()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#byName.values()].map((source) => source.close()));
+  }
+}
+
+function create(config: DataSourceConfig, options: DataSourceRegistryOptions, log: Logger): DataSource {
+  switch (config.type) {
+    case 'AWS_LAMBDA':
+      return new GuardedDataSource(new LambdaDataSource(config, options.invokerFor(config), log), 'Lambda', [], log);
+    default:
+      throw new Error(`data source ${config.name}: type ${config.type} is not implemented yet`);
+  }
+}
