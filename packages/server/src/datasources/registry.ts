@@ -1,6 +1,8 @@
 import type { DataSourceConfig, LambdaDataSourceConfig } from '../config/datasource-schema.js';
 import type { Invoker } from '../handlers/invokers/types.js';
 import type { Logger } from '../log/logger.js';
+import { DynamoDBDataSource } from './dynamodb.js';
+import { EmbeddedDynamoDB } from './dynamodb-embedded.js';
 import { GuardedDataSource } from './guard.js';
 import { LambdaDataSource } from './lambda.js';
 import type { DataSource } from './types.js';
@@ -26,11 +28,12 @@ export interface DataSourceRegistryOptions {
  */
 export class DataSourceRegistry {
   readonly #byName = new Map<string, DataSource>();
+  readonly #embedded = new EmbeddedDynamoDB();
 
   constructor(configs: readonly DataSourceConfig[], options: DataSourceRegistryOptions) {
     for (const config of configs) {
       const log = options.log.child({ dataSource: config.name });
-      this.#byName.set(config.name, create(config, options, log));
+      this.#byName.set(config.name, this.#create(config, options, log));
     }
   }
 
@@ -49,14 +52,25 @@ export class DataSourceRegistry {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.#byName.values()].map((source) => source.close()));
+    await this.#embedded.close();
   }
-}
 
-function create(config: DataSourceConfig, options: DataSourceRegistryOptions, log: Logger): DataSource {
-  switch (config.type) {
-    case 'AWS_LAMBDA':
-      return new GuardedDataSource(new LambdaDataSource(config, options.invokerFor(config), log), 'Lambda', [], log);
-    default:
-      throw new Error(`data source ${config.name}: type ${config.type} is not implemented yet`);
+  #create(config: DataSourceConfig, options: DataSourceRegistryOptions, log: Logger): DataSource {
+    switch (config.type) {
+      case 'AWS_LAMBDA':
+        return new GuardedDataSource(new LambdaDataSource(config, options.invokerFor(config), log), 'Lambda', [], log);
+      case 'AMAZON_DYNAMODB':
+        return new GuardedDataSource(new DynamoDBDataSource(config, this.#embeddedFor(config, options), log), 'DynamoDB', [], log);
+      default:
+        throw new Error(`data source ${config.name}: type ${config.type} is not implemented yet`);
+    }
+  }
+
+  /** The embedded store for a DynamoDB source that uses it; `embedded: true` outside dev is refused. */
+  #embeddedFor(config: DataSourceConfig & { type: 'AMAZON_DYNAMODB' }, options: DataSourceRegistryOptions): EmbeddedDynamoDB | undefined | { refused: string } {
+    if (config.embedded === true && !options.embedded) {
+      return { refused: 'embedded: true is for switchboard dev; switchboard start needs an endpoint, or AWS' };
+    }
+    return (config.embedded ?? (options.embedded === true && config.endpoint === undefined)) ? this.#embedded : undefined;
   }
 }
