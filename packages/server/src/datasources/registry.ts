@@ -3,7 +3,9 @@ import type { Invoker } from '../handlers/invokers/types.js';
 import type { Logger } from '../log/logger.js';
 import { DynamoDBDataSource } from './dynamodb.js';
 import { EmbeddedDynamoDB } from './dynamodb-embedded.js';
+import { connectionSecrets } from './errors.js';
 import { GuardedDataSource } from './guard.js';
+import { RdsDataSource } from './rds.js';
 import { LambdaDataSource } from './lambda.js';
 import type { DataSource } from './types.js';
 
@@ -61,6 +63,8 @@ export class DataSourceRegistry {
         return new GuardedDataSource(new LambdaDataSource(config, options.invokerFor(config), log), 'Lambda', [], log);
       case 'AMAZON_DYNAMODB':
         return new GuardedDataSource(new DynamoDBDataSource(config, this.#embeddedFor(config, options), log), 'DynamoDB', [], log);
+      case 'RELATIONAL_DATABASE':
+        return new GuardedDataSource(new RdsDataSource(config, log), 'RDS', connectionSecrets(config.connectionString), log);
       default:
         throw new Error(`data source ${config.name}: type ${config.type} is not implemented yet`);
     }
