@@ -5,6 +5,7 @@ import { DynamoDBDataSource } from './dynamodb.js';
 import { EmbeddedDynamoDB } from './dynamodb-embedded.js';
 import { connectionSecrets } from './errors.js';
 import { GuardedDataSource } from './guard.js';
+import { HttpDataSource } from './http.js';
 import { RdsDataSource } from './rds.js';
 import { LambdaDataSource } from './lambda.js';
 import type { DataSource } from './types.js';
@@ -65,6 +66,8 @@ export class DataSourceRegistry {
         return new GuardedDataSource(new DynamoDBDataSource(config, this.#embeddedFor(config, options), log), 'DynamoDB', [], log);
       case 'RELATIONAL_DATABASE':
         return new GuardedDataSource(new RdsDataSource(config, log), 'RDS', connectionSecrets(config.connectionString), log);
+      case 'HTTP':
+        return new GuardedDataSource(new HttpDataSource(config), 'HTTP', Object.values(config.headers), log);
       default:
         throw new Error(`data source ${config.name}: type ${config.type} is not implemented yet`);
     }
