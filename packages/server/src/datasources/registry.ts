@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import { DynamoDBDataSource } from './dynamodb.js';
 import { EmbeddedDynamoDB } from './dynamodb-embedded.js';
 import { connectionSecrets } from './errors.js';
+import { EventBridgeDataSource } from './eventbridge.js';
 import { GuardedDataSource } from './guard.js';
 import { HttpDataSource } from './http.js';
 import { RdsDataSource } from './rds.js';
@@ -68,8 +69,8 @@ export class DataSourceRegistry {
         return new GuardedDataSource(new RdsDataSource(config, log), 'RDS', connectionSecrets(config.connectionString), log);
       case 'HTTP':
         return new GuardedDataSource(new HttpDataSource(config), 'HTTP', Object.values(config.headers), log);
-      default:
-        throw new Error(`data source ${config.name}: type ${config.type} is not implemented yet`);
+      case 'AMAZON_EVENTBRIDGE':
+        return new GuardedDataSource(new EventBridgeDataSource(config, log), 'EventBridge', [], log);
     }
   }
 
