@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
+import { waitFor } from '../test-support/wait.js';
 import { TestClient, type Frame } from '../test-support/ws-client.js';
 
 // An enrichment handler: asks a profile API about the sender, adds what it says to each event.
@@ -66,6 +67,7 @@ describe('HTTP data source against a local HTTP server', () => {
       namespaces: [
         { name: 'enrich', code, onPublish: { dataSource: 'profiles' } },
         { name: 'nowhere', code, onPublish: { dataSource: 'nowhere' } },
+        { name: 'default' },
       ],
     });
     client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
@@ -110,6 +112,22 @@ describe('HTTP data source against a local HTTP server', () => {
     assert.equal(errorOf(reply).errorType, 'HTTP:InvalidRequest');
     assert.match(errorOf(reply).message, /the Host header cannot be set/);
     assert.equal(received.length, count);
+  });
+
+  it('never delays other namespaces while a call waits on a slow endpoint', async () => {
+    const other = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    try {
+      const slowCalls = received.filter((r) => r.url.startsWith('/base/slow')).length;
+      let slowAnswered = false;
+      const slow = publish('p7', '/enrich/room', { user: 'x', path: '/slow' }).finally(() => (slowAnswered = true));
+      await waitFor(() => received.filter((r) => r.url.startsWith('/base/slow')).length > slowCalls, 'the slow request to reach the endpoint');
+      const fast = await other.publish('f1', '/default/x', [{ quick: true }], TEST_KEY);
+      assert.equal(fast.type, 'publish_success');
+      assert.equal(slowAnswered, false, 'another namespace was answered while the data source call was still waiting');
+      assert.equal(errorOf(await slow).errorType, 'HTTP:TimeoutError');
+    } finally {
+      await other.close();
+    }
   });
 
   it('times out a slow endpoint, caps the response size, and reports an endpoint that is down', async () => {

@@ -23,14 +23,15 @@ export class PostgresEngine implements SqlEngine {
   readonly #pool: Pool;
   readonly #types: { getTypeParser: (oid: number, format?: string) => (text: string) => unknown };
 
-  private constructor(pg: Pg, connectionString: string, maxConnections: number, timeoutMs: number, log: Logger) {
+  private constructor(pg: Pg, name: string, connectionString: string, maxConnections: number, timeoutMs: number, log: Logger) {
     this.#pool = new pg.Pool({
       connectionString,
       max: maxConnections,
       connectionTimeoutMillis: timeoutMs,
       idleTimeoutMillis: 30_000,
       statement_timeout: timeoutMs,
-      application_name: 'switchboard',
+      // Lets a DBA see which data source a connection belongs to (pg_stat_activity).
+      application_name: `switchboard/${name}`,
     });
     // An idle connection that breaks emits on the pool; without a listener that would crash the process.
     this.#pool.on('error', (err) => log.warn('an idle PostgreSQL connection failed; the pool replaces it', { code: (err as { code?: string }).code }));
@@ -41,14 +42,14 @@ export class PostgresEngine implements SqlEngine {
     };
   }
 
-  static async create(connectionString: string, maxConnections: number, timeoutMs: number, log: Logger): Promise<PostgresEngine> {
+  static async create(name: string, connectionString: string, maxConnections: number, timeoutMs: number, log: Logger): Promise<PostgresEngine> {
     let pg: Pg;
     try {
       pg = (await import('pg')).default as unknown as Pg;
     } catch (err) {
       throw new Error(`it needs the pg package (npm install pg): ${(err as Error).message}`, { cause: err });
     }
-    return new PostgresEngine(pg, connectionString, maxConnections, timeoutMs, log);
+    return new PostgresEngine(pg, name, connectionString, maxConnections, timeoutMs, log);
   }
 
   async run(statements: readonly BoundStatement[], deadline: number): Promise<StatementResult[]> {

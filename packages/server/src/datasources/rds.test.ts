@@ -6,6 +6,7 @@ import pg from 'pg';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { serviceAvailable } from '../test-support/services.js';
+import { waitFor } from '../test-support/wait.js';
 import { TestClient, type Frame } from '../test-support/ws-client.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -72,6 +73,7 @@ async function roundTrip(client: TestClient, sub: string, channel: string, paylo
 
 describe('RELATIONAL_DATABASE on the real PostgreSQL', () => {
   const table = `sb_persons_${randomBytes(4).toString('hex')}`;
+  const source = `db_${randomBytes(4).toString('hex')}`;
   let admin: pg.Pool;
   let files: HandlerFiles;
   let server: TestServer;
@@ -89,12 +91,12 @@ describe('RELATIONAL_DATABASE on the real PostgreSQL', () => {
     const code = files.write('pg.js', PG_HANDLER.replaceAll('TABLE', table));
     server = await startTestServer({
       dataSources: [
-        { name: 'db', type: 'RELATIONAL_DATABASE', engine: 'postgresql', connectionString: DATABASE_URL },
+        { name: source, type: 'RELATIONAL_DATABASE', engine: 'postgresql', connectionString: DATABASE_URL },
         { name: 'slowdb', type: 'RELATIONAL_DATABASE', engine: 'postgresql', connectionString: DATABASE_URL, timeoutMs: 300, maxConnections: 1 },
         { name: 'nodb', type: 'RELATIONAL_DATABASE', engine: 'postgresql', connectionString: 'postgres://postgres:hunter2secret@127.0.0.1:1/test' },
       ],
       namespaces: [
-        { name: 'sql', code, onPublish: { dataSource: 'db' } },
+        { name: 'sql', code, onPublish: { dataSource: source } },
         { name: 'slow', code, onPublish: { dataSource: 'slowdb' } },
         { name: 'nodb', code, onPublish: { dataSource: 'nodb' } },
       ],
@@ -152,7 +154,7 @@ describe('RELATIONAL_DATABASE on the real PostgreSQL', () => {
     assert.equal((await admin.query(`SELECT count(*)::int AS n FROM ${table} WHERE id = 'h1'`)).rows[0].n, 0);
     const ignored = await roundTrip(client, 's', '/sql/d', { op: 'half', id: 'h2' });
     assert.equal(errorOf(ignored.reply).errorType, 'DataSourceError');
-    assert.match(errorOf(ignored.reply).message, /data source db failed \(RDS:BadRequestException\)/);
+    assert.match(errorOf(ignored.reply).message, new RegExp(`data source ${source} failed \\(RDS:BadRequestException\\)`));
   });
 
   it('bounds a slow statement by timeoutMs and frees the connection for the next call', async (t) => {
@@ -172,6 +174,15 @@ describe('RELATIONAL_DATABASE on the real PostgreSQL', () => {
     assert.doesNotMatch(JSON.stringify(reply), /hunter2secret/);
     assert.doesNotMatch(JSON.stringify(server.logs), /hunter2secret/);
     assert.ok(server.logs.some((l) => l['dataSource'] === 'nodb' && String(l['database']).includes('postgres:***@127.0.0.1:1/test')));
+  });
+
+  it('closes its pool on shutdown: no connection of the data source is left open', async (t) => {
+    if (skip) return t.skip(skip);
+    const open = async (): Promise<number> => (await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1', [`switchboard/${source}`])).rows[0].n;
+    assert.ok((await open()) > 0, 'the pool holds idle connections while the server runs');
+    await client.close();
+    await server.close();
+    await waitFor(async () => (await open()) === 0, 'the pool to close its connections');
   });
 });
 

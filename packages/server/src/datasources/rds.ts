@@ -36,7 +36,7 @@ export class RdsDataSource implements DataSource {
   async start(): Promise<void> {
     const { connectionString, maxConnections, timeoutMs, engine } = this.config;
     this.#engine = engine === 'postgresql'
-      ? await PostgresEngine.create(connectionString, maxConnections, timeoutMs, this.log)
+      ? await PostgresEngine.create(this.name, connectionString, maxConnections, timeoutMs, this.log)
       : await MySqlEngine.create(connectionString, maxConnections, timeoutMs);
     this.log.info('relational database data source', { engine, database: describeConnection(connectionString), maxConnections });
   }
