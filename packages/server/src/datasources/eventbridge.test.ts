@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
@@ -9,27 +11,9 @@ import { TestClient, type Frame } from '../test-support/ws-client.js';
 process.env['AWS_ACCESS_KEY_ID'] ??= 'switchboard-test';
 process.env['AWS_SECRET_ACCESS_KEY'] ??= 'switchboard-test';
 
-// The request of AWS's EventBridge function reference; the response returns the events (the
-// reference's `return ctx.result` is the GraphQL idiom: onPublish must return events).
-const FORWARD = `import { util } from '@aws-appsync/utils'
-
-export const onPublish = {
-  request(ctx) {
-    return {
-      operation: 'PutEvents',
-      events: ctx.events.map((e) => ({
-        source: ctx.info.channel.path,
-        detail: { payload: e.payload },
-        detailType: ctx.info.channelNamespace.name,
-      })),
-    }
-  },
-  response(ctx) {
-    if (ctx.error) util.error(ctx.error.message, ctx.error.type)
-    return ctx.events.map((e, i) => (ctx.result.Entries[i].EventId ? e : { id: e.id, error: ctx.result.Entries[i].ErrorMessage }))
-  },
-}
-`;
+// The EventBridge example of docs/data-sources.md: the request of AWS's EventBridge function
+// reference, with a response that returns the events (onPublish must).
+const FORWARD = readFileSync(fileURLToPath(new URL('../../../../examples/data-sources/handlers/bus.js', import.meta.url)), 'utf8');
 
 const errorOf = (f: Frame): { errorType: string; errorCode: number; message: string } => (f['errors'] as never[])[0]!;
 
