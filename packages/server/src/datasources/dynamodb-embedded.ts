@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDataSourceConfig } from '../config/datasource-schema.js';
+import { EmbeddedTransactions } from './dynamodb-transactions.js';
 
 /** Credentials the embedded store accepts (it checks none); never real ones. */
 export const EMBEDDED_CREDENTIALS = { accessKeyId: 'embedded', secretAccessKey: 'embedded' } as const;
@@ -10,12 +12,18 @@ export const EMBEDDED_REGION = 'local';
  * The in-process DynamoDB-compatible store of `switchboard dev`: dynalite on an in-memory
  * LevelDB, listening on 127.0.0.1 at a free port. One per server, shared by every embedded data
  * source, so a batch request can span their tables. Its data is lost when the server stops.
- * dynalite implements the item, query, scan and batch operations; it does not implement
- * TransactGetItems / TransactWriteItems (docs/data-sources.md).
+ * dynalite implements the item, query, scan and batch operations; transactions, which it lacks,
+ * are emulated by `EmbeddedTransactions`, one queue for the whole store.
  */
 export class EmbeddedDynamoDB {
   #server: Server | undefined;
   #starting: Promise<string> | undefined;
+  #transactions: EmbeddedTransactions | undefined;
+
+  /** The store's transaction emulation (created with the first data source's client). */
+  transactions(client: DynamoDBClient, sdk: typeof import('@aws-sdk/client-dynamodb')): EmbeddedTransactions {
+    return (this.#transactions ??= new EmbeddedTransactions(client, sdk));
+  }
 
   /** Starts the store once; resolves with its endpoint URL. */
   endpoint(): Promise<string> {

@@ -93,6 +93,32 @@ export const onPublish = {
 }
 `;
 
+// A transaction whose second write can fail, so the first must be undone.
+const LEDGER_HANDLER = `import { util } from '@aws-appsync/utils'
+import * as ddb from '@aws-appsync/utils/dynamodb'
+
+export const onPublish = {
+  request(ctx) {
+    const { op, id } = ctx.events[0].payload
+    if (op === 'read') return ddb.transactGet({ items: [{ table: 'accounts', key: { id } }, { table: 'totals', key: { id: 'all' } }] })
+    return ddb.transactWrite({
+      items: [
+        { updateItem: { table: 'totals', key: { id: 'all' }, update: { n: ddb.operations.increment() } } },
+        { putItem: { table: 'accounts', key: { id }, item: { owner: 'me' }, condition: { id: { attributeExists: false } } } },
+        { conditionCheck: { table: 'totals', key: { id: 'limit' }, condition: { id: { attributeExists: false } } } },
+      ],
+    })
+  },
+  response(ctx) {
+    if (ctx.error) {
+      util.appendError(ctx.error.message, ctx.error.type)
+      return ctx.events.map((e) => ({ id: e.id, payload: { error: ctx.error.type, reasons: ctx.result.cancellationReasons.map((r) => r.type) } }))
+    }
+    return ctx.events.map((e) => ({ id: e.id, payload: ctx.result }))
+  },
+}
+`;
+
 const IGNORE_ERRORS = `import * as ddb from '@aws-appsync/utils/dynamodb'
 export const onPublish = { request: (ctx) => ddb.get({ key: { id: 'x' } }), response: (ctx) => ctx.events }
 `;
@@ -308,14 +334,21 @@ describe('AMAZON_DYNAMODB on the embedded store (switchboard dev)', () => {
     files.write('package.json', '{"type":"module"}');
     server = await startTestServer(
       {
-        dataSources: [{
-          name: 'messages', type: 'AMAZON_DYNAMODB', tableName: 'tutorial-events-messages',
-          keySchema: [{ attributeName: 'channel', keyType: 'HASH' }, { attributeName: 'id', keyType: 'RANGE' }],
-          attributeDefinitions: [{ attributeName: 'channel', attributeType: 'S' }, { attributeName: 'id', attributeType: 'S' }],
-        }],
+        dataSources: [
+          {
+            name: 'messages', type: 'AMAZON_DYNAMODB', tableName: 'tutorial-events-messages',
+            keySchema: [{ attributeName: 'channel', keyType: 'HASH' }, { attributeName: 'id', keyType: 'RANGE' }],
+            attributeDefinitions: [{ attributeName: 'channel', attributeType: 'S' }, { attributeName: 'id', attributeType: 'S' }],
+          },
+          ...['accounts', 'totals'].map((tableName) => ({
+            name: tableName, type: 'AMAZON_DYNAMODB' as const, tableName,
+            keySchema: [{ attributeName: 'id', keyType: 'HASH' as const }], attributeDefinitions: [{ attributeName: 'id', attributeType: 'S' as const }],
+          })),
+        ],
         namespaces: [
           { name: 'chat', code: files.write('tutorial.js', TUTORIAL_HANDLER), onPublish: { dataSource: 'messages' } },
           { name: 'history', code: files.write('history.js', HISTORY_HANDLER), onPublish: { dataSource: 'messages' } },
+          { name: 'ledger', code: files.write('ledger.js', LEDGER_HANDLER), onPublish: { dataSource: 'accounts' } },
         ],
       },
       { embeddedDataStores: true },
@@ -336,6 +369,24 @@ describe('AMAZON_DYNAMODB on the embedded store (switchboard dev)', () => {
       const frame = await client.next((f) => f.type === 'data' && f['id'] === 'h', 10_000);
       assert.deepEqual(JSON.parse(frame['event'] as string), { texts: ['saved'], next: null });
       assert.ok(server.logs.some((l) => String(l['msg']).includes('embedded store')));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('emulates transactions (which dynalite lacks): all writes or none, with a reason per item', async () => {
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    try {
+      await subscribe(client, 'l', '/ledger/*');
+      const next = async (payload: unknown): Promise<unknown> => {
+        const count = client.data('l').length;
+        await publish(client, `p${count}`, '/ledger/a', [payload]);
+        await client.next(() => client.data('l').length > count, 10_000);
+        return client.data('l').at(-1);
+      };
+      assert.deepEqual(await next({ op: 'write', id: 'x' }), { keys: [{ id: 'all' }, { id: 'x' }, { id: 'limit' }], cancellationReasons: null });
+      assert.deepEqual(await next({ op: 'write', id: 'x' }), { error: 'DynamoDB:TransactionCanceledException', reasons: ['None', 'ConditionalCheckFailed', 'None'] });
+      assert.deepEqual(await next({ op: 'read', id: 'x' }), { items: [{ id: 'x', owner: 'me' }, { id: 'all', n: 1 }], cancellationReasons: null }, 'the failed transaction undid its increment');
     } finally {
       await client.close();
     }

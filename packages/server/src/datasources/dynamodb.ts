@@ -70,8 +70,11 @@ export class DynamoDBDataSource implements DataSource {
       return { result: null, error: sourceError('DynamoDB', 'ValidationException', (err as Error).message) };
     }
     const Command = sdk[`${sdkCall.command}Command`] as unknown as new (input: unknown) => Parameters<DynamoDBClient['send']>[0];
+    const embedded = this.embedded !== undefined && !('refused' in this.embedded) ? this.embedded : undefined;
     try {
-      const output = (await client.send(new Command(sdkCall.input), { abortSignal: AbortSignal.timeout(Math.max(1, call.deadline - Date.now())) })) as unknown as Json;
+      const output = embedded !== undefined && (sdkCall.command === 'TransactGetItems' || sdkCall.command === 'TransactWriteItems')
+        ? await embedded.transactions(client, sdk).run(sdkCall.command, sdkCall.input)
+        : ((await client.send(new Command(sdkCall.input), { abortSignal: AbortSignal.timeout(Math.max(1, call.deadline - Date.now())) })) as unknown as Json);
       return { result: sdkCall.result(output) };
     } catch (err) {
       return this.#failure(err, (request as Json)['operation'] as string);
