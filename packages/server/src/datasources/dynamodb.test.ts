@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TestDynamoDB } from '../test-support/dynamodb.js';
+import { HISTORY_HANDLER, TUTORIAL_HANDLER, publish, subscribe } from '../test-support/dynamodb-handlers.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient, type Frame } from '../test-support/ws-client.js';
-
-// The handler of AWS's tutorial "Persist user messages with a DynamoDB table integration", as the
-// tutorial writes it (the file docs/data-sources.md shows): every message is saved before it is broadcast.
-const TUTORIAL_HANDLER = readFileSync(fileURLToPath(new URL('../../../../examples/data-sources/handlers/messages.js', import.meta.url)), 'utf8');
 
 // get, update (with operations) and query helpers; onSubscribe refuses when GetItem finds nothing.
 const PROFILE_HANDLER = `import { util } from '@aws-appsync/utils'
@@ -38,18 +33,6 @@ export const onSubscribe = {
   },
   response(ctx) {
     if (!ctx.result) util.unauthorized()
-  },
-}
-`;
-
-const HISTORY_HANDLER = `import * as ddb from '@aws-appsync/utils/dynamodb'
-
-export const onPublish = {
-  request(ctx) {
-    return ddb.query({ query: { channel: { eq: ctx.events[0].payload.of } }, scanIndexForward: true, limit: 10 })
-  },
-  response(ctx) {
-    return ctx.events.map((e) => ({ id: e.id, payload: { texts: ctx.result.items.map((i) => i.text), next: ctx.result.nextToken } }))
   },
 }
 `;
@@ -93,47 +76,11 @@ export const onPublish = {
 }
 `;
 
-// A transaction whose second write can fail, so the first must be undone.
-const LEDGER_HANDLER = `import { util } from '@aws-appsync/utils'
-import * as ddb from '@aws-appsync/utils/dynamodb'
-
-export const onPublish = {
-  request(ctx) {
-    const { op, id } = ctx.events[0].payload
-    if (op === 'read') return ddb.transactGet({ items: [{ table: 'accounts', key: { id } }, { table: 'totals', key: { id: 'all' } }] })
-    return ddb.transactWrite({
-      items: [
-        { updateItem: { table: 'totals', key: { id: 'all' }, update: { n: ddb.operations.increment() } } },
-        { putItem: { table: 'accounts', key: { id }, item: { owner: 'me' }, condition: { id: { attributeExists: false } } } },
-        { conditionCheck: { table: 'totals', key: { id: 'limit' }, condition: { id: { attributeExists: false } } } },
-      ],
-    })
-  },
-  response(ctx) {
-    if (ctx.error) {
-      util.appendError(ctx.error.message, ctx.error.type)
-      return ctx.events.map((e) => ({ id: e.id, payload: { error: ctx.error.type, reasons: ctx.result.cancellationReasons.map((r) => r.type) } }))
-    }
-    return ctx.events.map((e) => ({ id: e.id, payload: ctx.result }))
-  },
-}
-`;
-
 const IGNORE_ERRORS = `import * as ddb from '@aws-appsync/utils/dynamodb'
 export const onPublish = { request: (ctx) => ddb.get({ key: { id: 'x' } }), response: (ctx) => ctx.events }
 `;
 
 const errorOf = (f: Frame): { errorType: string; errorCode: number; message: string } => (f['errors'] as never[])[0]!;
-
-async function publish(client: TestClient, id: string, channel: string, events: unknown[]): Promise<Frame> {
-  client.send({ type: 'publish', id, channel, events: events.map((e) => JSON.stringify(e)), authorization: { 'x-api-key': TEST_KEY } });
-  return client.reply(id, 15_000);
-}
-
-async function subscribe(client: TestClient, id: string, channel: string): Promise<Frame> {
-  client.send({ type: 'subscribe', id, channel, authorization: { 'x-api-key': TEST_KEY } });
-  return client.reply(id, 15_000);
-}
 
 /**
  * A stand-in for DynamoDB's transaction API, which dynalite does not implement: it checks the
@@ -322,80 +269,5 @@ describe('AMAZON_DYNAMODB data source against a real DynamoDB-compatible server 
     assert.match(errorOf(stuckReply).message, /data source stuck failed \(DynamoDB:TimeoutError\)/);
     assert.ok(Date.now() - started < 5000, 'the data source timeoutMs (300 ms) bounded the wait');
     assert.ok(server.logs.some((l) => l['msg'] === 'data source failed' && l['dataSource'] === 'stuck' && typeof l['requestId'] === 'string'));
-  });
-});
-
-describe('AMAZON_DYNAMODB on the embedded store (switchboard dev)', () => {
-  let files: HandlerFiles;
-  let server: TestServer;
-
-  before(async () => {
-    files = new HandlerFiles('dynamodb-embedded');
-    files.write('package.json', '{"type":"module"}');
-    server = await startTestServer(
-      {
-        dataSources: [
-          {
-            name: 'messages', type: 'AMAZON_DYNAMODB', tableName: 'tutorial-events-messages',
-            keySchema: [{ attributeName: 'channel', keyType: 'HASH' }, { attributeName: 'id', keyType: 'RANGE' }],
-            attributeDefinitions: [{ attributeName: 'channel', attributeType: 'S' }, { attributeName: 'id', attributeType: 'S' }],
-          },
-          ...['accounts', 'totals'].map((tableName) => ({
-            name: tableName, type: 'AMAZON_DYNAMODB' as const, tableName,
-            keySchema: [{ attributeName: 'id', keyType: 'HASH' as const }], attributeDefinitions: [{ attributeName: 'id', attributeType: 'S' as const }],
-          })),
-        ],
-        namespaces: [
-          { name: 'chat', code: files.write('tutorial.js', TUTORIAL_HANDLER), onPublish: { dataSource: 'messages' } },
-          { name: 'history', code: files.write('history.js', HISTORY_HANDLER), onPublish: { dataSource: 'messages' } },
-          { name: 'ledger', code: files.write('ledger.js', LEDGER_HANDLER), onPublish: { dataSource: 'accounts' } },
-        ],
-      },
-      { embeddedDataStores: true },
-    );
-  });
-
-  after(async () => {
-    await server?.close();
-    files.remove();
-  });
-
-  it('creates the declared table in memory and runs the tutorial handler with no DynamoDB running', async () => {
-    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
-    try {
-      assert.equal((await publish(client, 'p1', '/chat/dev', [{ text: 'saved' }])).type, 'publish_success');
-      await subscribe(client, 'h', '/history/x');
-      await publish(client, 'p2', '/history/x', [{ of: '/chat/dev' }]);
-      const frame = await client.next((f) => f.type === 'data' && f['id'] === 'h', 10_000);
-      assert.deepEqual(JSON.parse(frame['event'] as string), { texts: ['saved'], next: null });
-      assert.ok(server.logs.some((l) => String(l['msg']).includes('embedded store')));
-    } finally {
-      await client.close();
-    }
-  });
-
-  it('emulates transactions (which dynalite lacks): all writes or none, with a reason per item', async () => {
-    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
-    try {
-      await subscribe(client, 'l', '/ledger/*');
-      const next = async (payload: unknown): Promise<unknown> => {
-        const count = client.data('l').length;
-        await publish(client, `p${count}`, '/ledger/a', [payload]);
-        await client.next(() => client.data('l').length > count, 10_000);
-        return client.data('l').at(-1);
-      };
-      assert.deepEqual(await next({ op: 'write', id: 'x' }), { keys: [{ id: 'all' }, { id: 'x' }, { id: 'limit' }], cancellationReasons: null });
-      assert.deepEqual(await next({ op: 'write', id: 'x' }), { error: 'DynamoDB:TransactionCanceledException', reasons: ['None', 'ConditionalCheckFailed', 'None'] });
-      assert.deepEqual(await next({ op: 'read', id: 'x' }), { items: [{ id: 'x', owner: 'me' }, { id: 'all', n: 1 }], cancellationReasons: null }, 'the failed transaction undid its increment');
-    } finally {
-      await client.close();
-    }
-  });
-
-  it('refuses embedded: true outside dev, naming the data source', async () => {
-    await assert.rejects(
-      startTestServer({ dataSources: [{ name: 'local', type: 'AMAZON_DYNAMODB', tableName: 'tbl', embedded: true }] }),
-      /data source local \(AMAZON_DYNAMODB\) cannot start: embedded: true is for switchboard dev/,
-    );
   });
 });
