@@ -63,7 +63,7 @@ export class Switchboard {
       config,
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
-      auth: new AuthService(createAuthorizers(config.auth, log)),
+      auth: new AuthService(createAuthorizers(config.auth, log, config.server.host)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
       handlers: new HandlerRegistry(config, log, { watch: options.watchHandlers ?? false }),
       log,
