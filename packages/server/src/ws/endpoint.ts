@@ -120,10 +120,11 @@ export class RealtimeEndpoint {
     this.#lifecycle.sweep(now);
   }
 
-  /** Cuts every connection that has not closed yet. */
+  /** Cuts every connection that has not closed yet, and every upgrade still authenticating. */
   terminateAll(): void {
     for (const connection of this.connections) connection.terminate();
     this.connections.clear();
+    for (const socket of this.#sockets) socket.destroy();
   }
 
   async #authenticate(req: IncomingMessage, offered: string[], sourceIp: string): Promise<Authenticated | ProtocolError> {
