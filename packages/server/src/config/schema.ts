@@ -4,6 +4,7 @@ import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
+import { protection } from './protection-schema.js';
 
 export { configuredModes };
 
@@ -71,6 +72,8 @@ const limits = z
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
     pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
     connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
+    /** A connection with no subscription that sent nothing for this long is closed with 1000; 0: never. */
+    idleConnectionMs: z.number().int().min(0).default(300_000),
     keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
     connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
   })
@@ -124,6 +127,7 @@ export const configSchema = z
     server: server.default({}),
     log: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().default({}),
     auth: auth.default({}),
+    protection: protection.default({}),
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
     broker: broker.default({ type: 'memory' }),
