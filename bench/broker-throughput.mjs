@@ -2,6 +2,8 @@
 // has no interest in (should be 0).
 // Usage: npm run build && node bench/broker-throughput.mjs [messages=50000] [channels=4] [runs=3]
 // Env: REDIS_URL (default redis://127.0.0.1:6379). A broker whose service is down is skipped, visibly.
+// PUBLISHER_SUBSCRIBES=1: the publishing node also subscribes to every channel, so each publish
+// also waits for the node's own copy (the acknowledgement rule of docs/deployment.md).
 //
 // Each run makes a three-node cluster: a publisher, a subscriber with an exact interest in every
 // published channel, and an idle node interested only in other channels. The publisher sends
@@ -21,6 +23,7 @@ const runs = Number(process.argv[4] ?? 3);
 const WINDOW = 1000;
 const TIMEOUT_MS = 20_000;
 const log = createLogger({ level: 'silent' });
+const publisherSubscribes = process.env.PUBLISHER_SUBSCRIBES === '1';
 
 /** `makeNodes(n)`: n brokers forming one cluster, not started. `url`: checked before running, if set. */
 const BROKERS = [
@@ -73,6 +76,7 @@ async function run(broker) {
       nextSeq.set(channel, i);
       await subscriber.subscribe(channel);
     }
+    if (publisherSubscribes) for (const channel of channels) await publisher.subscribe(channel);
     await idle.subscribe('/bench-other/*');
     await idle.subscribe('/bench/c-none');
     const payload = JSON.stringify({ text: 'x'.repeat(80), at: Date.now() });
@@ -102,7 +106,10 @@ async function run(broker) {
   }
 }
 
-console.log(`${messages} one-event messages over ${channelCount} channels, ${runs} runs per broker (median shown), node ${process.version}`);
+console.log(
+  `${messages} one-event messages over ${channelCount} channels, ${runs} runs per broker (median shown), node ${process.version}` +
+    (publisherSubscribes ? ', the publishing node subscribed too' : ''),
+);
 const rows = [];
 for (const broker of BROKERS) {
   if (broker.url !== undefined && !(await serviceAvailable(broker.name, broker.url)).ok) {

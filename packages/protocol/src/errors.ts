@@ -72,6 +72,14 @@ export const ERROR_TYPES = {
     status: 503,
     when: 'The broker (Redis, NATS) is unreachable: the publish was not delivered, or the subscription could not start. The node reconnects by itself.',
   },
+  WAFForbiddenException: {
+    status: 403,
+    when: 'A `protection` rule refused the request before auth: the client address is in `protection.denyIps` or not in a non-empty `protection.allowIps`, or a WebSocket upgrade came from an `Origin` not in `protection.allowedOrigins`.',
+  },
+  TooManyRequestsException: {
+    status: 429,
+    when: 'A `protection` rate rule refused the request before auth (`protection.connectRate`, `protection.publishRate`), or the client has `protection.maxConnectionsPerIp` connections open.',
+  },
   InternalFailureException: {
     status: 500,
     when: 'The server failed in a way the client could not cause; the server log has the details under the same request id.',

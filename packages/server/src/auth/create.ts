@@ -1,21 +1,22 @@
-import { basename } from 'node:path';
 import type { Config } from '../config/schema.js';
-import { HttpInvoker } from '../handlers/invokers/http.js';
-import { InlineInvoker } from '../handlers/invokers/inline.js';
-import type { Invoker } from '../handlers/invokers/types.js';
-import { WorkerInvoker } from '../handlers/invokers/worker.js';
+import { functionName, type FunctionService } from '../functions/service.js';
 import type { Logger } from '../log/logger.js';
 import { ApiKeyAuthorizer } from './api-key.js';
 import { CognitoAuthorizer } from './cognito.js';
 import { IamAuthorizer } from './iam.js';
+import { defaultIamHosts } from './iam-hosts.js';
 import { LambdaAuthorizer } from './lambda.js';
 import { OidcAuthorizer } from './oidc.js';
 import type { Authorizer } from './types.js';
 
 type AuthConfig = Readonly<Config['auth']>;
 
-/** One `Authorizer` per auth provider the configuration sets up, in AppSync's mode order. */
-export function createAuthorizers(auth: AuthConfig, log: Logger): Authorizer[] {
+/**
+ * One `Authorizer` per auth provider the configuration sets up, in AppSync's mode order. A Lambda
+ * authorizer runs its function through `functions`; `serverHost` (`server.host`) joins the default
+ * `auth.iam.hosts`.
+ */
+export function createAuthorizers(auth: AuthConfig, log: Logger, functions: FunctionService, serverHost?: string): Authorizer[] {
   const authorizers: Authorizer[] = [];
   if (auth.apiKeys.length > 0) {
     authorizers.push(new ApiKeyAuthorizer(auth.apiKeys.map((k) => ({ key: k.key, expiresAt: expiryMs(k.expires) }))));
@@ -25,16 +26,18 @@ export function createAuthorizers(auth: AuthConfig, log: Logger): Authorizer[] {
     jwtModes.push(new CognitoAuthorizer(auth.cognito));
   }
   if (auth.oidc) {
-    const { issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, algorithms } = auth.oidc;
-    jwtModes.push(new OidcAuthorizer({ issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, algorithms, log: log.child({ authMode: 'OPENID_CONNECT' }) }));
+    const { issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, requireExp, algorithms } = auth.oidc;
+    jwtModes.push(
+      new OidcAuthorizer({ issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, requireExp, algorithms, log: log.child({ authMode: 'OPENID_CONNECT' }) }),
+    );
   }
   authorizers.push(...jwtModes);
   if (auth.lambda) {
     const { timeoutMs, resultTtlSeconds, identityValidationExpression } = auth.lambda;
     authorizers.push(
       new LambdaAuthorizer({
-        invoker: lambdaInvoker(auth.lambda, log),
-        functionName: auth.lambda.function === undefined ? 'authorizer' : basename(auth.lambda.function).replace(/\.[cm]?js$/, ''),
+        invoker: functions.get(auth.lambda, { option: 'auth.lambda', kind: 'function' }),
+        functionName: auth.lambda.url === undefined ? functionName(auth.lambda) : 'authorizer',
         timeoutMs,
         resultTtlSeconds,
         identityValidationExpression,
@@ -44,15 +47,9 @@ export function createAuthorizers(auth: AuthConfig, log: Logger): Authorizer[] {
     );
   }
   if (auth.iam) {
-    authorizers.push(new IamAuthorizer(auth.iam));
+    authorizers.push(new IamAuthorizer({ ...auth.iam, hosts: auth.iam.hosts ?? defaultIamHosts(serverHost) }));
   }
   return authorizers;
-}
-
-function lambdaInvoker(lambda: NonNullable<AuthConfig['lambda']>, log: Logger): Invoker {
-  if (lambda.url !== undefined) return new HttpInvoker(lambda.url, { retries: lambda.retries });
-  const file = lambda.function as string;
-  return lambda.runtime === 'inline' ? new InlineInvoker(file, log) : new WorkerInvoker(file, log);
 }
 
 function expiryMs(expires: string | number | undefined): number | undefined {

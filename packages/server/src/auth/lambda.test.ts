@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { InlineInvoker } from '../handlers/invokers/inline.js';
-import type { InvokeCall, InvokeOutcome, Invoker } from '../handlers/invokers/types.js';
-import { WorkerInvoker } from '../handlers/invokers/worker.js';
+import { InlineInvoker } from '../functions/js/inline.js';
+import type { InvokeCall, InvokeOutcome, Invoker } from '../functions/types.js';
+import { WorkerInvoker } from '../functions/js/worker.js';
 import { createLogger } from '../log/logger.js';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { LambdaAuthorizer, type LambdaAuthorizerOptions } from './lambda.js';
@@ -32,7 +32,12 @@ class Counting implements Invoker {
     this.calls.push(call);
     return this.inner.invoke(call);
   }
-  reload(): void {}
+  start(): Promise<void> {
+    return this.inner.start();
+  }
+  reload(): Promise<void> {
+    return this.inner.reload();
+  }
   close(): Promise<void> {
     return this.inner.close();
   }

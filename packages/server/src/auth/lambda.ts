@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isRecord } from '@switchboard/protocol';
-import type { Invoker } from '../handlers/invokers/types.js';
+import type { Invoker } from '../functions/types.js';
 import type { Logger } from '../log/logger.js';
 import { denied } from './denied.js';
 import { SIGV4_ALGORITHM } from './sigv4.js';
@@ -8,7 +8,7 @@ import { TtlCache } from './ttl-cache.js';
 import type { AuthGrant, AuthRequest, Authorizer } from './types.js';
 
 export interface LambdaAuthorizerOptions {
-  /** Runs the authorizer function (a module in a worker, or an HTTP function). */
+  /** Runs the authorizer function; it belongs to the `FunctionService`, which closes it. */
   readonly invoker: Invoker;
   /** Lambda `context.functionName`, and the name in log lines. */
   readonly functionName: string;
@@ -71,10 +71,6 @@ export class LambdaAuthorizer implements Authorizer {
     const decision = this.#cache.get(key) ?? (await this.#ask(token, request, key));
     if (!decision.allowed) throw denied('the Lambda authorizer denied the request');
     return { mode: this.mode, identity: { handlerContext: decision.handlerContext } };
-  }
-
-  close(): Promise<void> {
-    return this.#options.invoker.close();
   }
 
   async #ask(token: string, request: AuthRequest, key: string): Promise<Decision> {

@@ -1,4 +1,4 @@
-import type { Broker, BrokerMessage, Interest } from './types.js';
+import { anyInterestMatches, type Broker, type BrokerMessage, type Interest } from './types.js';
 
 /**
  * The in-process "network" memory brokers share. One hub is one cluster: brokers created on the
@@ -19,7 +19,8 @@ export class MemoryBroker implements Broker {
   #deliver: ((message: BrokerMessage) => void) | undefined;
   #closed = false;
 
-  get connected(): boolean {
+  /** Nothing can fail between nodes of one process: ready until closed, and never a status change. */
+  get ready(): boolean {
     return !this.#closed;
   }
 
@@ -52,17 +53,8 @@ export class MemoryBroker implements Broker {
   }
 
   #receive(message: BrokerMessage): void {
-    if (this.#deliver === undefined || !this.#wants(message.channel)) return;
+    if (this.#deliver === undefined || !anyInterestMatches(this.#interests, message.channel)) return;
     this.#deliver(message);
-  }
-
-  #wants(channel: string): boolean {
-    if (this.#interests.has(channel)) return true;
-    // Wildcard interests: check each proper prefix of the channel at a segment boundary.
-    for (let i = channel.indexOf('/', 1); i !== -1; i = channel.indexOf('/', i + 1)) {
-      if (this.#interests.has(channel.slice(0, i + 1) + '*')) return true;
-    }
-    return false;
   }
 }
 

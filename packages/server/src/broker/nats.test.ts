@@ -8,9 +8,10 @@ import { TEST_KEY, startTestServer, type TestServer } from '../test-support/serv
 import { TestClient, settle } from '../test-support/ws-client.js';
 import { brokerContract } from './contract.js';
 import { natsConnectOptions } from './nats-connect-options.js';
-import { FlushBatcher } from './nats-flush-batcher.js';
+import { PingBatcher } from './ping-batcher.js';
 import { OriginDedup } from './nats-origin-dedup.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
+import { linkedCluster, serviceBroker } from '../test-support/broker-outage.js';
 import { channelSubject, decodeWireMessage, encodeWireMessage, interestSubject } from './nats-wire.js';
 import { NatsBroker } from './nats.js';
 import type { BrokerMessage } from './types.js';
@@ -58,7 +59,7 @@ describe('NATS wire format', () => {
 
   it('answers every wait of one event-loop turn with one flush, and fails them all when told', async () => {
     let flushes = 0;
-    const batcher = new FlushBatcher(async () => void flushes++, 1000);
+    const batcher = new PingBatcher(async () => void flushes++, 1000);
     await Promise.all([batcher.wait(), batcher.wait(), batcher.wait()]);
     assert.equal(flushes, 1);
     const pending = [batcher.wait(), batcher.wait()];
@@ -82,10 +83,14 @@ if (!nats.ok) {
     it('needs a NATS server', (t) => t.skip(nats.reason));
   });
 } else {
-  brokerContract('nats', async (n) => {
-    const prefix = uniquePrefix();
-    return Array.from({ length: n }, () => new NatsBroker({ url: NATS_URL, prefix, log: memoryLog().log }));
-  });
+  brokerContract(
+    'nats',
+    async (n) => {
+      const prefix = uniquePrefix();
+      return Array.from({ length: n }, () => new NatsBroker({ url: NATS_URL, prefix, log: memoryLog().log }));
+    },
+    (n) => linkedCluster(serviceBroker('NATS'), n),
+  );
 
   describe('NatsBroker interest', () => {
     const prefix = uniquePrefix();

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { connect, Events, type Msg, type NatsConnection, type NatsError, type Subscription } from 'nats';
 import type { Logger } from '../log/logger.js';
+import { DEFAULT_PROBE, LinkProbe, checkWithin, type ProbeOptions } from './link-probe.js';
 import { natsConnectOptions } from './nats-connect-options.js';
-import { FlushBatcher } from './nats-flush-batcher.js';
+import { PingBatcher } from './ping-batcher.js';
 import { OriginDedup } from './nats-origin-dedup.js';
 import { channelSubject, decodeWireMessage, encodeWireMessage, interestSubject } from './nats-wire.js';
-import type { Broker, BrokerMessage, Interest } from './types.js';
+import { Readiness } from './readiness.js';
+import type { Broker, BrokerMessage, BrokerStatus, Interest } from './types.js';
 
 export interface NatsBrokerOptions {
   /** `nats://[user:pass@]host:port` or `tls://...`; credentials in it are never logged. */
@@ -13,6 +15,8 @@ export interface NatsBrokerOptions {
   /** First token of every subject, so several APIs can share one NATS. */
   prefix: string;
   log: Logger;
+  /** How the connection is probed (a PING, `flush`). @default DEFAULT_PROBE */
+  probe?: ProbeOptions;
 }
 
 /** How long `publish` and `subscribe` wait for the server's acknowledgement before rejecting. */
@@ -26,13 +30,19 @@ const DRAIN_TIMEOUT_MS = 2000;
  * NATS sends a node nothing it has no local subscriber for.
  *
  * - Acknowledged publishes: `publish` resolves when the NATS server has processed the message (one
- *   PING per event-loop turn covers every publish and subscribe of that turn, `FlushBatcher`). It
+ *   PING per event-loop turn covers every publish and subscribe of that turn, `PingBatcher`). It
  *   rejects at once while the connection is down, and rejects the publishes still waiting for
  *   their acknowledgement when the connection drops, so an outage is never a silent drop. The
  *   client's own reconnect buffer is never used, because nothing is written while disconnected.
  * - Order (D15): all publishes of a node go through one connection in call order; NATS keeps the
  *   order of one connection's messages for every subscriber.
  * - Once per node: NATS sends one copy per matching subscription; `OriginDedup` keeps the first.
+ * - Readiness (`Broker.ready`): connected, and after a reconnect, once the server has answered a
+ *   PING sent after the client re-sent every SUB, so every interest is registered again. The link
+ *   is probed with a PING every `probe.intervalMs`; one unanswered within `probe.timeoutMs` means
+ *   it is open but dead: the broker turns not ready, fails the publishes waiting for their
+ *   acknowledgement and makes the client reconnect. A publish acknowledged after readiness was
+ *   lost is failed, not acknowledged (`Readiness.confirm`).
  * - Outages: the client reconnects forever (every ~0.5 s) and re-subscribes every interest itself.
  *   `broker disconnected` (warn) and `broker reconnected` (info) are logged once per transition.
  *
@@ -47,8 +57,11 @@ export class NatsBroker implements Broker {
   readonly #subs = new Map<Interest, Subscription>();
   readonly #dedup = new OriginDedup();
   readonly #node = randomBytes(6).toString('base64url');
+  readonly #readiness: Readiness;
+  readonly #probeOptions: ProbeOptions;
+  readonly #probe: LinkProbe;
   #nc: NatsConnection | undefined;
-  #acks: FlushBatcher | undefined;
+  #acks: PingBatcher | undefined;
   #deliver: ((message: BrokerMessage) => void) | undefined;
   #connected = false;
   #closed = false;
@@ -57,18 +70,28 @@ export class NatsBroker implements Broker {
   #epoch = 0;
   #seq = 0;
 
-  get connected(): boolean {
-    return this.#connected;
+  get ready(): boolean {
+    return this.#readiness.ready;
   }
 
   constructor(options: NatsBrokerOptions) {
     this.#prefix = options.prefix;
     this.#log = options.log;
     this.#connect = natsConnectOptions(options.url);
+    this.#readiness = new Readiness(this.#log, { server: this.#connect.shown });
+    this.#probeOptions = options.probe ?? DEFAULT_PROBE;
+    this.#probe = new LinkProbe({
+      ...this.#probeOptions,
+      check: () => this.#ping(),
+      // A rejected PING means the connection dropped, which the status watcher handles.
+      onFailure: ({ timedOut, reason }) => {
+        if (timedOut) this.#stale(reason);
+      },
+    });
   }
 
   /** Connects. @throws Error naming the server (not the credentials) when NATS cannot be reached. */
-  async start(deliver: (message: BrokerMessage) => void): Promise<void> {
+  async start(deliver: (message: BrokerMessage) => void, onStatus?: (status: BrokerStatus) => void): Promise<void> {
     this.#deliver = deliver;
     const { options, shown } = this.#connect;
     let nc: NatsConnection;
@@ -78,22 +101,25 @@ export class NatsBroker implements Broker {
       throw new Error(`NATS broker: cannot connect to ${shown}`, { cause: err });
     }
     this.#nc = nc;
-    this.#acks = new FlushBatcher(() => nc.flush(), ACK_TIMEOUT_MS);
+    this.#acks = new PingBatcher(() => nc.flush(), ACK_TIMEOUT_MS);
     this.#setConnected();
     this.#watch(nc).catch((err: unknown) => this.#log.error('broker status watch failed', { err }));
-    this.#log.info('broker connected', { server: shown });
+    this.#readiness.start(true, onStatus);
+    this.#probe.start();
   }
 
   async publish(message: BrokerMessage): Promise<void> {
-    const { nc, acks } = this.#ready();
+    const { nc, acks } = this.#link();
+    const ticket = this.#readiness.admit('the NATS broker');
     const seq = ++this.#seq;
     nc.publish(channelSubject(this.#prefix, message.channel), encodeWireMessage(this.#origin, seq, message));
     await acks.wait();
+    this.#readiness.confirm(ticket, 'the NATS broker');
   }
 
   /** Resolves once the server has registered the subscription. */
   async subscribe(pattern: Interest): Promise<void> {
-    const { nc, acks } = this.#ready();
+    const { nc, acks } = this.#link();
     const sub = nc.subscribe(interestSubject(this.#prefix, pattern), { callback: (err, msg) => this.#receive(err, msg) });
     this.#subs.set(pattern, sub);
     try {
@@ -120,6 +146,8 @@ export class NatsBroker implements Broker {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#probe.stop();
+    this.#readiness.close();
     this.#subs.clear();
     const nc = this.#nc;
     if (nc === undefined || nc.isClosed()) return;
@@ -133,7 +161,7 @@ export class NatsBroker implements Broker {
     this.#acks?.failAll(new Error('NATS broker is closed'));
   }
 
-  #ready(): { nc: NatsConnection; acks: FlushBatcher } {
+  #link(): { nc: NatsConnection; acks: PingBatcher } {
     if (this.#closed) throw new Error('NATS broker is closed');
     if (this.#nc === undefined || this.#acks === undefined) throw new Error('NATS broker is not started');
     if (!this.#connected) throw new Error('NATS broker is disconnected; reconnecting');
@@ -143,6 +171,34 @@ export class NatsBroker implements Broker {
   #setConnected(): void {
     this.#connected = true;
     this.#origin = `${this.#node}.${++this.#epoch}`;
+  }
+
+  /** The link went down (`reason`): not ready, and every publish still waiting for its acknowledgement fails. */
+  #setDisconnected(reason: string): void {
+    this.#connected = false;
+    this.#readiness.update(false, reason);
+    this.#acks?.failAll(new Error(`NATS broker: ${reason}; the message may not have been delivered`));
+  }
+
+  /**
+   * One PING. After a reconnect the client re-sends every SUB ahead of anything else, so an answer
+   * on the current connection proves the server has every interest again: ready. Sent at once after
+   * a reconnect, and by the probe.
+   */
+  async #ping(): Promise<void> {
+    const nc = this.#nc;
+    if (nc === undefined || !this.#connected) return;
+    const epoch = this.#epoch;
+    await nc.flush();
+    if (epoch === this.#epoch && this.#connected && !this.#closed) this.#readiness.update(true);
+  }
+
+  /** The connection looks open but the server does not answer: redial. */
+  #stale(reason: string): void {
+    const nc = this.#nc;
+    if (nc === undefined || !this.#connected || this.#closed) return;
+    this.#setDisconnected(`the server did not answer a PING (${reason}); reconnecting`);
+    nc.reconnect().catch((err: unknown) => this.#log.warn('broker reconnect failed', { server: this.#connect.shown, err }));
   }
 
   #receive(err: NatsError | null, msg: Msg): void {
@@ -166,12 +222,12 @@ export class NatsBroker implements Broker {
     const server = this.#connect.shown;
     for await (const status of nc.status()) {
       if (status.type === Events.Disconnect && this.#connected) {
-        this.#connected = false;
-        this.#acks?.failAll(new Error('NATS broker connection lost; the message may not have been delivered'));
-        this.#log.warn('broker disconnected', { server });
+        this.#setDisconnected('connection lost');
       } else if (status.type === Events.Reconnect && !this.#connected && !this.#closed) {
         this.#setConnected();
-        this.#log.info('broker reconnected', { server, interests: this.#subs.size });
+        void checkWithin(() => this.#ping(), this.#probeOptions.timeoutMs).then((failure) => {
+          if (failure?.timedOut) this.#stale(failure.reason);
+        });
       } else if (status.type === Events.Error) {
         this.#log.warn('broker error', { server, err: status.data });
       } else if (status.type === Events.LDM) {
@@ -179,8 +235,7 @@ export class NatsBroker implements Broker {
       }
     }
     if (!this.#closed) {
-      this.#connected = false;
-      this.#acks?.failAll(new Error('NATS broker connection closed'));
+      this.#setDisconnected('connection closed');
       this.#log.error('broker connection closed; not reconnecting', { server });
     }
   }

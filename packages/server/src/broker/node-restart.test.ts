@@ -1,27 +1,20 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { createLogger } from '../log/logger.js';
+import { SERVICE_BROKERS, uniquePrefix } from '../test-support/broker-outage.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
-import { NATS_URL, REDIS_URL, serviceAvailable } from '../test-support/services.js';
+import { serviceAvailable } from '../test-support/services.js';
 import { TestClient } from '../test-support/ws-client.js';
-import type { Broker } from './types.js';
 
-const log = createLogger({ level: 'silent' });
 /** The publisher sends 40 publishes in well under a second. */
 const limits = { publishesPerSecond: 1000 };
 
-const BROKERS: { name: string; url: string; make: (prefix: string) => Promise<Broker> }[] = [
-  { name: 'Redis', url: REDIS_URL, make: async (prefix) => new (await import('./redis.js')).RedisBroker({ url: REDIS_URL, prefix, log }) },
-  { name: 'NATS', url: NATS_URL, make: async (prefix) => new (await import('./nats.js')).NatsBroker({ url: NATS_URL, prefix, log }) },
-];
-
 describe('a node restarts in the middle of traffic', () => {
-  for (const broker of BROKERS) {
+  for (const service of SERVICE_BROKERS) {
+    const broker = { ...service, make: (prefix: string) => service.make(service.url, prefix) };
     it(`${broker.name}: the other node's subscribers miss nothing; the restarted node's clients reconnect and receive again`, async (t) => {
       const up = await serviceAvailable(broker.name, broker.url);
       if (!up.ok) return t.skip(up.reason);
-      const prefix = `restart${randomUUID().slice(0, 8)}`;
+      const prefix = uniquePrefix('restart');
       const nodeA: TestServer = await startTestServer({ limits }, { broker: await broker.make(prefix) });
       let nodeB: TestServer = await startTestServer({ limits }, { broker: await broker.make(prefix) });
       const steady = await TestClient.connect(nodeA.realtimeUrl, { apiKey: TEST_KEY });

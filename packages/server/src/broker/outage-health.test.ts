@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { createLogger } from '../log/logger.js';
+import { healthStatus, serviceBroker, uniquePrefix, until } from '../test-support/broker-outage.js';
 import { TEST_KEY, startTestServer } from '../test-support/server.js';
 import { REDIS_URL, serviceAvailable } from '../test-support/services.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
 import { TestClient } from '../test-support/ws-client.js';
-import { RedisBroker } from './redis.js';
-
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('a broker outage, seen from clients and the load balancer', () => {
   it('answers publishes with 503, reports not ready on /healthz, keeps clients connected, and recovers', async (t) => {
     const redis = await serviceAvailable('Redis', REDIS_URL);
     if (!redis.ok) return t.skip(redis.reason);
     const proxy = await TcpProxy.start(REDIS_URL);
-    const broker = new RedisBroker({ url: proxy.url(REDIS_URL), prefix: `health${randomUUID().slice(0, 8)}`, log: createLogger({ level: 'silent' }) });
+    const broker = await serviceBroker('Redis').make(proxy.url(REDIS_URL), uniquePrefix('health'));
     const server = await startTestServer({}, { broker });
     const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
     t.after(async () => {
@@ -30,7 +20,7 @@ describe('a broker outage, seen from clients and the load balancer', () => {
       await proxy.close();
     });
     await client.subscribe('s', '/default/a', TEST_KEY);
-    const health = async (): Promise<number> => (await fetch(`${server.httpUrl}/healthz`)).status;
+    const health = (): Promise<number> => healthStatus(server);
     const publish = (): Promise<Response> =>
       fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel: '/default/a', events: ['1'] }) });
     assert.equal(await health(), 200);

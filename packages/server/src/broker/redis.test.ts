@@ -10,6 +10,7 @@ import { TestClient } from '../test-support/ws-client.js';
 import { brokerContract } from './contract.js';
 import { RedisBroker } from './redis.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
+import { linkedCluster, serviceBroker } from '../test-support/broker-outage.js';
 import { interestMatches, type BrokerMessage } from './types.js';
 
 const redis = await serviceAvailable('Redis', REDIS_URL);
@@ -37,10 +38,14 @@ const settle = (ms = 100): Promise<void> => new Promise((r) => setTimeout(r, ms)
 if (!redis.ok) {
   describe('RedisBroker', () => it('runs against a real Redis', (t) => t.skip(redis.reason)));
 } else {
-  brokerContract('redis', async (n) => {
-    const prefix = uniquePrefix();
-    return Array.from({ length: n }, () => new RedisBroker({ url: REDIS_URL, prefix, log: createLogger({ level: 'silent' }) }));
-  });
+  brokerContract(
+    'redis',
+    async (n) => {
+      const prefix = uniquePrefix();
+      return Array.from({ length: n }, () => new RedisBroker({ url: REDIS_URL, prefix, log: createLogger({ level: 'silent' }) }));
+    },
+    (n) => linkedCluster(serviceBroker('Redis'), n),
+  );
 
   describe('RedisBroker', () => {
     const cleanup: (() => Promise<unknown>)[] = [];

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log/logger.js';
+import { DEFAULT_PROBE, LinkProbe, type ProbeOptions } from './link-probe.js';
+import { PingBatcher } from './ping-batcher.js';
+import { Readiness } from './readiness.js';
 import { SubscriptionBatcher, type SubscriptionCommand } from './redis-batch.js';
 import { decodeMessage, encodeMessage, escapeGlob, redactUrl } from './redis-codec.js';
-import { interestMatches, type Broker, type BrokerMessage, type Interest } from './types.js';
+import { anyInterestMatches, interestMatches, type Broker, type BrokerMessage, type BrokerStatus, type Interest } from './types.js';
 
 export interface RedisBrokerOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. Never logged with its password. */
@@ -11,6 +14,8 @@ export interface RedisBrokerOptions {
   /** Every Redis channel is `${prefix}:${channel}`, so several APIs can share one Redis. */
   prefix: string;
   log: Logger;
+  /** How each connection is probed (`PING`). @default DEFAULT_PROBE */
+  probe?: ProbeOptions;
 }
 
 /** Counters since `start`, for metrics and tests. */
@@ -50,12 +55,21 @@ type Connection = 'publish' | 'subscribe';
  * Two connections: Redis reserves a connection in subscriber mode, so publishes go through their
  * own; one publishing connection keeps this node's publishes in call order (D15).
  *
+ * Readiness (`Broker.ready`): both connections up and answering, and every interest held
+ * subscribed on the current subscriber connection. Each connection is sent a `PING` every
+ * `probe.intervalMs`; one not answered within `probe.timeoutMs` (or `COMMAND_TIMEOUT_MS`, whichever
+ * is shorter) means the link is open but dead: the broker turns not ready and redials that
+ * connection. `publish` refuses while not ready, fails a message whose acceptance came back after
+ * readiness was lost (`Readiness.confirm`), and waits for this node's own copy (see `publish`):
+ * without that, a publishing connection that is back before the subscriber connection
+ * re-subscribed would acknowledge messages this node never gets.
+ *
  * Outage: no command is queued while Redis is unreachable (`publish` and `subscribe` reject at once,
  * or after `COMMAND_TIMEOUT_MS` on a silent link) and none is replayed, so nothing is delivered
  * twice. Both connections reconnect with capped exponential backoff; the subscriber connection then
- * subscribes again to every interest held. Messages published during the outage are lost for this
- * node (at most once). Logs `broker disconnected` (warn) and `broker reconnected` (info), once each
- * per transition.
+ * subscribes again to every interest held, and the broker is ready again once Redis confirmed them.
+ * Messages published during the outage are lost for this node (at most once). Logs `broker
+ * disconnected` (warn) and `broker reconnected` (info), once each per transition.
  *
  * @example
  * const broker = new RedisBroker({ url: 'redis://127.0.0.1:6379', prefix: 'switchboard', log });
@@ -73,12 +87,15 @@ export class RedisBroker implements Broker {
   /** Interests held, from `subscribe` to `unsubscribe`, each with a token naming the call that added it. */
   readonly #interests = new Map<Interest, object>();
   readonly #batcher: SubscriptionBatcher;
-  readonly #ready: Record<Connection, boolean> = { publish: false, subscribe: false };
+  /** Per connection: up (the subscriber one: and every interest subscribed again). */
+  readonly #links: Record<Connection, boolean> = { publish: false, subscribe: false };
+  readonly #readiness: Readiness;
+  readonly #probes: LinkProbe[];
+  /** PINGs on the subscriber connection, one per event-loop turn, to confirm publishes (see `publish`). */
+  readonly #subscriberAlive: PingBatcher;
   readonly #stats: RedisBrokerStats = { published: 0, received: 0, delivered: 0 };
   #deliver: ((message: BrokerMessage) => void) | undefined;
   #lastStamp = '';
-  #up = false;
-  #started = false;
   #closing: Promise<void> | undefined;
   #lastError: string | undefined;
 
@@ -100,9 +117,13 @@ export class RedisBroker implements Broker {
     this.#pub = new Redis(options.url, { ...common, connectionName: 'switchboard-publish' });
     this.#sub = new Redis(options.url, { ...common, connectionName: 'switchboard-subscribe' });
     this.#batcher = new SubscriptionBatcher((command, keys) => this.#send(command, keys));
+    this.#readiness = new Readiness(this.#log, { url: this.#url });
+    this.#subscriberAlive = new PingBatcher(() => this.#sub.ping(), COMMAND_TIMEOUT_MS);
+    const probe = options.probe ?? DEFAULT_PROBE;
+    this.#probes = [this.#probe('publish', this.#pub, probe), this.#probe('subscribe', this.#sub, probe)];
     this.#watch('publish', this.#pub);
     this.#watch('subscribe', this.#sub);
-    this.#pub.on('ready', () => this.#setReady('publish', true));
+    this.#pub.on('ready', () => this.#setLink('publish', true));
     this.#sub.on('ready', () => this.#resubscribe());
     this.#sub.on('message', (channel: string, raw: string) => {
       this.#receive(channel.startsWith(this.#channelPrefix) ? channel.slice(this.#channelPrefix.length) : undefined, raw);
@@ -112,8 +133,8 @@ export class RedisBroker implements Broker {
     });
   }
 
-  get connected(): boolean {
-    return this.#up;
+  get ready(): boolean {
+    return this.#readiness.ready;
   }
 
   get stats(): Readonly<RedisBrokerStats> {
@@ -121,7 +142,7 @@ export class RedisBroker implements Broker {
   }
 
   /** Connects both connections; rejects (and stops retrying) when Redis cannot be reached. */
-  async start(deliver: (message: BrokerMessage) => void): Promise<void> {
+  async start(deliver: (message: BrokerMessage) => void, onStatus?: (status: BrokerStatus) => void): Promise<void> {
     this.#deliver = deliver;
     try {
       await Promise.all([this.#pub.connect(), this.#sub.connect()]);
@@ -130,18 +151,28 @@ export class RedisBroker implements Broker {
       this.#sub.disconnect();
       throw new Error(`Redis broker cannot connect to ${this.#url}: ${this.#lastError ?? errorMessage(err)}`, { cause: err });
     }
-    this.#started = true;
-    this.#up = this.#ready.publish && this.#ready.subscribe;
-    this.#log.info('broker connected', { url: this.#url });
+    this.#readiness.start(this.#links.publish && this.#links.subscribe, onStatus);
+    for (const probe of this.#probes) probe.start();
   }
 
+  /**
+   * Resolves once Redis took the message and, when one of this node's interests matches it, once
+   * this node has received its own copy: the subscriber connection answered a PING sent after Redis
+   * accepted the message, so it was still subscribed when Redis routed the message (Redis runs
+   * commands one at a time), and the copy came in before the answer. Without that check, a
+   * subscriber connection that Redis had already dropped, unbeknown to this node, would let it
+   * acknowledge a message its own subscribers never get.
+   */
   async publish(message: BrokerMessage): Promise<void> {
     if (this.#closing) throw new Error('RedisBroker is closed');
     const stamp = `${this.#node}:${(this.#sequence++).toString(36)}`;
     try {
+      const ticket = this.#readiness.admit('the Redis broker');
       // Called synchronously, so publishes enter the one connection in call order.
       await this.#pub.publish(this.#channelPrefix + message.channel, encodeMessage(stamp, message));
       this.#stats.published++;
+      if (anyInterestMatches(this.#interests, message.channel)) await this.#subscriberAlive.wait();
+      this.#readiness.confirm(ticket, 'the Redis broker');
     } catch (err) {
       throw new Error(`Redis broker at ${this.#url} did not take the message: ${errorMessage(err)}`, { cause: err });
     }
@@ -186,6 +217,9 @@ export class RedisBroker implements Broker {
   }
 
   async #shutdown(): Promise<void> {
+    for (const probe of this.#probes) probe.stop();
+    this.#readiness.close();
+    this.#subscriberAlive.failAll(new Error('RedisBroker is closed'));
     this.#batcher.cancel(new Error('RedisBroker is closed'));
     this.#interests.clear();
     await Promise.allSettled([this.#pub.quit(), this.#sub.quit()]);
@@ -235,12 +269,13 @@ export class RedisBroker implements Broker {
     const channels: string[] = [];
     const patterns: string[] = [];
     for (const interest of this.#interests.keys()) (interest.endsWith('/*') ? patterns : channels).push(this.#key(interest));
-    if (channels.length === 0 && patterns.length === 0) return this.#setReady('subscribe', true);
+    if (channels.length === 0 && patterns.length === 0) return this.#setLink('subscribe', true);
     Promise.all([
       channels.length > 0 ? this.#sub.subscribe(...channels) : undefined,
       patterns.length > 0 ? this.#sub.psubscribe(...patterns) : undefined,
     ]).then(
-      () => this.#setReady('subscribe', true),
+      // A reply comes only on a live connection: ioredis fails the commands of a connection that closes.
+      () => this.#setLink('subscribe', true),
       (err: unknown) => {
         if (this.#closing || this.#sub.status !== 'ready') return; // the next connection tries again
         this.#log.warn('broker resubscribe failed; reconnecting', { url: this.#url, reason: errorMessage(err) });
@@ -254,17 +289,27 @@ export class RedisBroker implements Broker {
       this.#lastError = err.message;
       this.#log.debug('broker connection error', { connection: name, reason: err.message });
     });
-    client.on('close', () => this.#setReady(name, false));
+    client.on('close', () => this.#setLink(name, false, `${name} connection: ${this.#lastError ?? 'closed'}`));
   }
 
-  #setReady(name: Connection, ready: boolean): void {
-    this.#ready[name] = ready;
-    const up = this.#ready.publish && this.#ready.subscribe;
-    if (up === this.#up || !this.#started || this.#closing) return;
-    this.#up = up;
-    if (up) this.#lastError = undefined;
-    if (up) this.#log.info('broker reconnected', { url: this.#url });
-    else this.#log.warn('broker disconnected', { url: this.#url, connection: name, reason: this.#lastError ?? 'connection closed' });
+  /** Sends `client` a PING on an interval; a live connection that does not answer is redialled. */
+  #probe(name: Connection, client: Redis, options: ProbeOptions): LinkProbe {
+    return new LinkProbe({
+      ...options,
+      check: () => (client.status === 'ready' ? client.ping() : Promise.resolve()),
+      onFailure: ({ reason }) => {
+        // A connection that closed meanwhile is already being redialled.
+        if (client.status !== 'ready' || this.#closing) return;
+        this.#setLink(name, false, `${name} connection did not answer a PING (${reason}); reconnecting`);
+        client.disconnect(true);
+      },
+    });
+  }
+
+  #setLink(name: Connection, up: boolean, reason?: string): void {
+    this.#links[name] = up;
+    if (up && this.#links.publish && this.#links.subscribe) this.#lastError = undefined;
+    if (!this.#closing) this.#readiness.update(this.#links.publish && this.#links.subscribe, reason);
   }
 }
 

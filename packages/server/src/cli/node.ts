@@ -1,11 +1,16 @@
 import cluster from 'node:cluster';
+import { FunctionStartError } from '../functions/types.js';
 import { createLogger } from '../log/logger.js';
 import type { Config } from '../config/schema.js';
+import { DataSourceStartError } from '../datasources/types.js';
 import { createSwitchboard } from '../switchboard.js';
+import { onStopRequest } from './stop-request.js';
 
 /**
- * Runs one Switchboard node in this process until SIGTERM/SIGINT, then shuts down gracefully and
- * exits 0 (after `server.shutdownTimeoutMs` plus two seconds at the latest).
+ * Runs one Switchboard node in this process until SIGTERM/SIGINT (or npm's exit, see
+ * `onStopRequest`), then shuts down gracefully and exits 0 (after `server.shutdownTimeoutMs` plus
+ * two seconds at the latest). Resolves with 1 when the node cannot start: the broker cannot be
+ * reached, or the port cannot be listened on; the message says which.
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
   const log = createLogger({ level: config.log.level }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
@@ -14,12 +19,16 @@ export async function runNode(config: Readonly<Config>, command: string, generat
   try {
     address = await switchboard.listen();
   } catch (err) {
-    const message = (err as Error).message;
-    process.stderr.write(message.startsWith('data source ') ? `switchboard: ${message}\n` : `switchboard: cannot listen on ${config.server.host}:${config.server.port}: ${message}\n`);
-    await switchboard.close();
+    if (err instanceof FunctionStartError || err instanceof DataSourceStartError) {
+      process.stderr.write(`switchboard: ${err.message}\n`);
+      await switchboard.close().catch(() => undefined);
+      return 2;
+    }
+    process.stderr.write(`switchboard: ${startFailure(config, err as NodeJS.ErrnoException)}\n`);
+    await switchboard.close().catch(() => undefined);
     return 1;
   }
-  log.info('listening', { http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, namespaces: config.namespaces.map((n) => n.name) });
+  log.info('listening', { pid: process.pid, http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, namespaces: config.namespaces.map((n) => n.name) });
   if (command === 'dev') {
     const lines = [
       '',
@@ -33,11 +42,8 @@ export async function runNode(config: Readonly<Config>, command: string, generat
     ];
     process.stdout.write(lines.join('\n') + '\n');
   }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info('shutting down', { signal });
+  onStopRequest((reason) => {
+    log.info('shutting down', { signal: reason });
     const force = setTimeout(() => process.exit(0), config.server.shutdownTimeoutMs + 2000);
     force.unref();
     switchboard.close().then(
@@ -50,9 +56,27 @@ export async function runNode(config: Readonly<Config>, command: string, generat
         process.exit(1);
       },
     );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  }, cluster.isWorker ? {} : process.env);
   return undefined;
+}
+
+/**
+ * What stopped `listen()`: the listening socket (its errors carry `syscall` listen or
+ * getaddrinfo), or else the broker, whose errors name its server without credentials.
+ */
+function startFailure(config: Readonly<Config>, err: NodeJS.ErrnoException): string {
+  const where = `${config.server.host}:${config.server.port}`;
+  if (err.syscall === 'listen' || err.syscall === 'getaddrinfo') {
+    const hint =
+      err.code === 'EADDRINUSE' ? ': the port is in use by another process; stop it or choose another port with --port'
+      : err.code === 'EACCES' ? ': permission denied; ports below 1024 need privileges, choose another with --port'
+      : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' ? ': this machine has no such address; check --host or server.host'
+      : `: ${err.message}`;
+    return `cannot listen on ${where}${hint}`;
+  }
+  const cause = err.cause as NodeJS.ErrnoException | undefined;
+  const detail = cause?.code !== undefined && !err.message.includes(cause.code) ? ` (${cause.code})` : '';
+  if (config.broker.type === 'memory') return `cannot start: ${err.message}${detail}`;
+  return `cannot connect to the ${config.broker.type} broker, so nothing listens on ${where}: ${err.message}${detail}. Check broker.url and that the broker is running.`;
 }
 

@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from '../config/schema.js';
 import { createLogger } from '../log/logger.js';
+import { onStopRequest } from './stop-request.js';
 
 /** Restarts of a crashed worker wait this long, doubling up to a minute. */
 const FIRST_RESTART_DELAY_MS = 500;
@@ -8,8 +9,9 @@ const FIRST_RESTART_DELAY_MS = 500;
 /**
  * The primary of `switchboard start --workers N`: forks N node processes that share the port
  * (Node's cluster module balances connections between them) and fan out through the shared
- * broker. A worker that dies unexpectedly is replaced, with backoff. SIGTERM/SIGINT is passed on
- * to every worker; the primary exits 0 once they have all exited, or after the shutdown timeout.
+ * broker. A worker that dies unexpectedly is replaced, with backoff. SIGTERM/SIGINT (or npm's
+ * exit, see `onStopRequest`) is passed on to every worker as SIGTERM; the primary exits 0 once
+ * they have all exited, or after the shutdown timeout.
  */
 export async function runPrimary(config: Readonly<Config>, workers: number): Promise<undefined> {
   const log = createLogger({ level: config.log.level }, { role: 'primary' });
@@ -31,15 +33,12 @@ export async function runPrimary(config: Readonly<Config>, workers: number): Pro
     setTimeout(fork, delay);
     delay = Math.min(delay * 2, 60_000);
   });
-  const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+  onStopRequest((signal) => {
     stopping = true;
     log.info('shutting down workers', { signal });
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     setTimeout(() => process.exit(0), config.server.shutdownTimeoutMs + 3000).unref();
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  });
   return undefined;
 }

@@ -88,7 +88,9 @@ const eventbridge = z
   })
   .strict();
 
-const lambda = z.object({ type: z.literal('AWS_LAMBDA'), ...common, ...functionTargetFields(2) }).strict();
+// The data source's `name` wins over the function target's optional `name` (its Lambda function
+// name), which then defaults to the data source's name.
+const lambda = z.object({ type: z.literal('AWS_LAMBDA'), ...functionTargetFields(2), ...common }).strict();
 
 /** Types AppSync has and Switchboard does not (yet): refused with a message that says so. */
 const NOT_SUPPORTED = ['AMAZON_OPENSEARCH_SERVICE', 'AMAZON_BEDROCK_RUNTIME', 'AMAZON_ELASTICSEARCH', 'NONE'] as const;
@@ -164,7 +166,7 @@ export function checkDataSources(config: ConfigView, ctx: z.RefinementCtx): void
     if (names.has(named.name)) issue(`duplicate data source "${named.name}"`, ['name']);
     names.add(named.name);
     if (named.type === 'AWS_LAMBDA') {
-      exactlyOneTarget(named, { addIssue: (data) => issue(data.message ?? 'invalid') } as z.RefinementCtx);
+      exactlyOneTarget(named, { addIssue: (data) => issue(data.message ?? 'invalid', (data.path ?? []) as Path) } as z.RefinementCtx);
     } else if (named.type === 'AMAZON_DYNAMODB') {
       checkTable(named, issue);
     } else if (named.type === 'RELATIONAL_DATABASE') {

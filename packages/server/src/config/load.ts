@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { isDataSourceIntegration } from './datasource-schema.js';
+import { resolveTargetPaths } from './function-target.js';
+import { substituteJson, substituteYaml, type Env } from './env-substitution.js';
+import { resolveFileValues } from './file-values.js';
+import { describeIssues, type ConfigIssue } from './issues.js';
 import { configSchema, type Config, type ConfigInput } from './schema.js';
 
 /** The configuration is unusable; the message names the file and every bad option. */
@@ -22,25 +26,23 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   if (!result.success) throw new ConfigError(describe(result.error, source));
   const config = result.data;
   const missing: string[] = [];
+  const resolveFrom = (path: string): string => resolvePath(baseDir, path);
   const handlerFile = (path: string, where: string): string => {
-    const absolute = resolvePath(baseDir, path);
+    const absolute = resolveFrom(path);
     if (!existsSync(absolute)) missing.push(`  - ${where}: file not found: ${absolute}`);
     return absolute;
   };
   config.namespaces.forEach((ns, i) => {
     if (ns.code) ns.code.file = handlerFile(ns.code.file, `namespaces[${i}].code`);
     for (const op of ['onPublish', 'onSubscribe'] as const) {
-      const handler = ns[op];
-      if (handler === undefined || isDataSourceIntegration(handler)) continue;
-      if (handler.function !== undefined) handler.function = handlerFile(handler.function, `namespaces[${i}].${op}.function`);
+      const fn = ns[op];
+      if (fn !== undefined && !isDataSourceIntegration(fn)) resolveTargetPaths(fn, `namespaces[${i}].${op}`, resolveFrom, missing);
     }
   });
   config.dataSources.forEach((source, i) => {
-    if (source.type === 'AWS_LAMBDA' && source.function !== undefined) source.function = handlerFile(source.function, `dataSources[${i}].function`);
+    if (source.type === 'AWS_LAMBDA') resolveTargetPaths(source, `dataSources[${i}]`, resolveFrom, missing);
   });
-  if (config.auth.lambda?.function !== undefined) {
-    config.auth.lambda.function = handlerFile(config.auth.lambda.function, 'auth.lambda.function');
-  }
+  if (config.auth.lambda) resolveTargetPaths(config.auth.lambda, 'auth.lambda', resolveFrom, missing);
   if (missing.length > 0) throw new ConfigError(`Invalid configuration in ${source}:\n${missing.join('\n')}`);
   if (config.server.tls) {
     config.server.tls = {
@@ -51,12 +53,24 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   return deepFreeze(config);
 }
 
+/** How `loadConfigFile` reads a file beyond its content. */
+export interface LoadOptions {
+  /** Values used where the file sets none (`switchboard dev` binds 127.0.0.1 unless told otherwise). */
+  defaults?: ConfigOverrides;
+  /** The variables `${NAME}` reads. @default process.env */
+  env?: Env;
+}
+
 /**
- * Reads a YAML (`.yaml`, `.yml`) or JSON (`.json`) configuration file.
+ * Reads a YAML (`.yaml`, `.yml`) or JSON (`.json`) configuration file. Values may reference the
+ * environment (`${NAME}`, `${NAME:-default}`, `$${` for a literal `${`) and any option may be
+ * read from a file with `<option>File` (`keyFile: /run/secrets/api-key`); see
+ * docs/configuration.md. `overrides` win over the file, `options.defaults` yield to it.
  *
- * @throws ConfigError when the file cannot be read or parsed, or is invalid.
+ * @throws ConfigError when the file cannot be read or parsed, references an unset variable or an
+ *   unreadable file, or is invalid. Messages name the option and the file, never a secret.
  */
-export async function loadConfigFile(path: string, overrides: ConfigOverrides = {}): Promise<Readonly<Config>> {
+export async function loadConfigFile(path: string, overrides: ConfigOverrides = {}, options: LoadOptions = {}): Promise<Readonly<Config>> {
   const absolute = resolve(path);
   let text: string;
   try {
@@ -64,13 +78,30 @@ export async function loadConfigFile(path: string, overrides: ConfigOverrides = 
   } catch (err) {
     throw new ConfigError(`Cannot read configuration file ${absolute}: ${(err as Error).message}`, { cause: err });
   }
-  let input: unknown;
-  try {
-    input = absolute.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`Configuration file ${absolute} is not valid ${absolute.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`, { cause: err });
+  const { input, issues } = parseText(text, absolute, options.env ?? process.env);
+  resolveFileValues(input, dirname(absolute), [], issues);
+  if (issues.length > 0) throw new ConfigError(describeIssues(absolute, issues));
+  const merged = mergeSections(mergeSections(input, options.defaults ?? {}, 'file'), overrides, 'given');
+  return parseConfig(merged, absolute, dirname(absolute));
+}
+
+/** Parses the file's text and substitutes the environment into its values. */
+function parseText(text: string, file: string, env: Env): { input: unknown; issues: ConfigIssue[] } {
+  if (file.endsWith('.json')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`Configuration file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+    const { value, issues } = substituteJson(parsed, env);
+    return { input: value, issues };
   }
-  return parseConfig(applyOverrides(input ?? {}, overrides), absolute, dirname(absolute));
+  const doc = parseDocument(text);
+  const [error] = doc.errors;
+  if (error !== undefined) throw new ConfigError(`Configuration file ${file} is not valid YAML: ${error.message}`, { cause: error });
+  const issues = substituteYaml(doc, env);
+  return { input: doc.toJS() ?? {}, issues };
 }
 
 /** Command-line values that take precedence over the file's `server` and `log` sections. */
@@ -81,18 +112,19 @@ export interface ConfigOverrides {
 
 /** Shallow-merges `overrides` into the `server` and `log` sections of a raw configuration. */
 export function applyOverrides(input: unknown, overrides: ConfigOverrides): unknown {
+  return mergeSections(input, overrides, 'given');
+}
+
+function mergeSections(input: unknown, given: ConfigOverrides, wins: 'file' | 'given'): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const raw = input as Record<string, unknown>;
-  const section = (name: 'server' | 'log'): unknown => {
-    const given = overrides[name];
-    if (given === undefined || Object.keys(given).length === 0) return raw[name];
-    const base = raw[name];
-    return typeof base === 'object' && base !== null ? { ...base, ...given } : given;
-  };
   const out: Record<string, unknown> = { ...raw };
   for (const name of ['server', 'log'] as const) {
-    const value = section(name);
-    if (value !== undefined) out[name] = value;
+    const values = given[name];
+    if (values === undefined || Object.keys(values).length === 0) continue;
+    const base = raw[name];
+    if (typeof base === 'object' && base !== null) out[name] = wins === 'file' ? { ...values, ...base } : { ...base, ...values };
+    else if (base === undefined || wins === 'given') out[name] = values;
   }
   return out;
 }
@@ -100,13 +132,7 @@ export function applyOverrides(input: unknown, overrides: ConfigOverrides): unkn
 export type { Config, ConfigInput };
 
 function describe(error: ZodError, source: string): string {
-  const lines = error.issues.map((issue) => `  - ${formatPath(issue.path)}: ${issue.message}`);
-  return `Invalid configuration in ${source}:\n${lines.join('\n')}`;
-}
-
-function formatPath(path: (string | number)[]): string {
-  if (path.length === 0) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+  return describeIssues(source, error.issues);
 }
 
 function resolvePath(baseDir: string, path: string): string {

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
+import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
 import { checkDataSources, dataSourceList, functionOrDataSource, isDataSourceIntegration, movedDataSource } from './datasource-schema.js';
+import { protection } from './protection-schema.js';
 
 export { configuredModes };
 
@@ -65,10 +67,18 @@ const limits = z
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
     pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
     connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
+    /** A connection with no subscription that sent nothing for this long is closed with 1000; 0: never. */
+    idleConnectionMs: z.number().int().min(0).default(300_000),
     keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
     connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
   })
   .strict();
+
+/** How a networked broker probes its links: a link open but silent is reported within their sum. */
+const brokerProbe = {
+  probeIntervalMs: positiveInt.default(DEFAULT_PROBE.intervalMs),
+  probeTimeoutMs: positiveInt.default(DEFAULT_PROBE.timeoutMs),
+};
 
 /** Where fan-out goes between nodes. `memory`: one process. `redis` / `nats`: many nodes. */
 const broker = z.discriminatedUnion('type', [
@@ -79,6 +89,7 @@ const broker = z.discriminatedUnion('type', [
       url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
       /** Prefix of every Redis channel Switchboard uses, to share one Redis between APIs. */
       prefix: z.string().min(1).default('switchboard'),
+      ...brokerProbe,
     })
     .strict(),
   z
@@ -87,6 +98,7 @@ const broker = z.discriminatedUnion('type', [
       url: z.string().regex(/^(nats|tls|wss?):\/\//, 'must be a nats:// URL').default('nats://127.0.0.1:4222'),
       /** First token of every NATS subject Switchboard uses. */
       prefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be one NATS subject token').default('switchboard'),
+      ...brokerProbe,
     })
     .strict(),
 ]);
@@ -110,6 +122,7 @@ export const configSchema = z
     server: server.default({}),
     log: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().default({}),
     auth: auth.default({}),
+    protection: protection.default({}),
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
     broker: broker.default({ type: 'memory' }),

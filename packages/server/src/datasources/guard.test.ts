@@ -44,6 +44,6 @@ describe('GuardedDataSource', () => {
   it('names the data source when it cannot start', async () => {
     const failing = { ...inner(async () => ({ result: null })), start: () => Promise.reject(new Error('password s3cr!t refused')) };
     const { source } = guarded(failing, ['s3cr!t']);
-    await assert.rejects(source.start(), /^Error: data source db \(RELATIONAL_DATABASE\) cannot start: password \*\*\* refused$/);
+    await assert.rejects(source.start(), /^DataSourceStartError: data source db \(RELATIONAL_DATABASE\) cannot start: password \*\*\* refused$/);
   });
 });

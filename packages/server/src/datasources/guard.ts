@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import { redact, sourceError } from './errors.js';
-import type { DataSource, DataSourceAnswer, DataSourceCall, DataSourceType } from './types.js';
+import { DataSourceStartError, type DataSource, type DataSourceAnswer, type DataSourceCall, type DataSourceType } from './types.js';
 
 /**
  * Holds every data source to its contract, whatever the implementation does: an answer by the
@@ -32,7 +32,7 @@ export class GuardedDataSource implements DataSource {
     try {
       await this.inner.start?.();
     } catch (err) {
-      throw new Error(`data source ${this.name} (${this.type}) cannot start: ${redact((err as Error).message, this.secrets)}`, { cause: err });
+      throw new DataSourceStartError(`data source ${this.name} (${this.type}) cannot start: ${redact((err as Error).message, this.secrets)}`, { cause: err });
     }
   }
 

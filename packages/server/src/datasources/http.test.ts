@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
-import { waitFor } from '../test-support/wait.js';
+import { until } from '../test-support/until.js';
 import { TestClient, type Frame } from '../test-support/ws-client.js';
 
 // An enrichment handler: asks a profile API about the sender, adds what it says to each event.
@@ -120,7 +120,7 @@ describe('HTTP data source against a local HTTP server', () => {
       const slowCalls = received.filter((r) => r.url.startsWith('/base/slow')).length;
       let slowAnswered = false;
       const slow = publish('p7', '/enrich/room', { user: 'x', path: '/slow' }).finally(() => (slowAnswered = true));
-      await waitFor(() => received.filter((r) => r.url.startsWith('/base/slow')).length > slowCalls, 'the slow request to reach the endpoint');
+      await until(() => received.filter((r) => r.url.startsWith('/base/slow')).length > slowCalls, 'the slow request to reach the endpoint');
       const fast = await other.publish('f1', '/default/x', [{ quick: true }], TEST_KEY);
       assert.equal(fast.type, 'publish_success');
       assert.equal(slowAnswered, false, 'another namespace was answered while the data source call was still waiting');

@@ -1,13 +1,15 @@
 import { ProtocolError } from '@switchboard/protocol';
 import type { LambdaDataSourceConfig } from '../config/datasource-schema.js';
-import type { Invoker } from '../handlers/invokers/types.js';
+import { functionName } from '../functions/service.js';
+import type { Invoker } from '../functions/types.js';
 import type { Logger } from '../log/logger.js';
 import { sourceError } from './errors.js';
 import type { DataSource, DataSourceAnswer, DataSourceCall } from './types.js';
 
 /**
  * `AWS_LAMBDA`: `request(ctx)` returns `{ operation: 'Invoke', invocationType?, payload }`; the
- * function (a module in a worker or inline, or an HTTP function) gets `payload` as its event and
+ * function (any function target: a module, a Lambda code folder, Python, a custom runtime, an
+ * HTTP function) gets `payload` as its event and
  * its return value is `ctx.result`. `invocationType: 'Event'` does not wait: `ctx.result` is
  * `null`, and a failure is only logged. A thrown error is `ctx.error` with the error's name as
  * its type (as the Lambda data source has always had it here); a timeout or a crash is
@@ -26,7 +28,7 @@ export class LambdaDataSource implements DataSource {
   ) {
     this.name = config.name;
     this.timeoutMs = config.timeoutMs;
-    this.#functionName = config.url !== undefined ? new URL(config.url).host : config.function!.replace(/^.*\//, '').replace(/\.[cm]?js$/, '');
+    this.#functionName = functionName(config);
   }
 
   async invoke(request: unknown, call: DataSourceCall): Promise<DataSourceAnswer> {

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { serviceAvailable } from '../test-support/services.js';
-import { waitFor } from '../test-support/wait.js';
+import { until } from '../test-support/until.js';
 import { TestClient, type Frame } from '../test-support/ws-client.js';
 
 const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -182,7 +182,7 @@ describe('RELATIONAL_DATABASE on the real PostgreSQL', () => {
     assert.ok((await open()) > 0, 'the pool holds idle connections while the server runs');
     await client.close();
     await server.close();
-    await waitFor(async () => (await open()) === 0, 'the pool to close its connections');
+    await until(async () => (await open()) === 0, 'the pool to close its connections');
   });
 });
 

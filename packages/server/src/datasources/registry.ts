@@ -1,5 +1,5 @@
 import type { DataSourceConfig, LambdaDataSourceConfig } from '../config/datasource-schema.js';
-import type { Invoker } from '../handlers/invokers/types.js';
+import type { Invoker } from '../functions/types.js';
 import type { Logger } from '../log/logger.js';
 import { DynamoDBDataSource } from './dynamodb.js';
 import { EmbeddedDynamoDB } from './dynamodb-embedded.js';
@@ -11,13 +11,13 @@ import { RdsDataSource } from './rds.js';
 import { LambdaDataSource } from './lambda.js';
 import type { DataSource } from './types.js';
 
-/** What locates a Lambda data source's function. */
-export type FunctionTarget = Pick<LambdaDataSourceConfig, 'function' | 'url' | 'runtime' | 'retries'>;
-
 export interface DataSourceRegistryOptions {
   readonly log: Logger;
-  /** The invoker that runs a function (the handler registry's, shared with handlers that name the same file). */
-  readonly invokerFor: (target: FunctionTarget) => Invoker;
+  /**
+   * The invoker that runs an `AWS_LAMBDA` source's function, from the `FunctionService` (shared
+   * with handlers that name the same file); `option` names the entry in errors (`dataSources[2]`).
+   */
+  readonly invokerFor: (target: LambdaDataSourceConfig, option: string) => Invoker;
   /**
    * `switchboard dev`: an `AMAZON_DYNAMODB` source without `endpoint` uses the embedded store.
    * Otherwise it goes to AWS, and `embedded: true` is refused. @default false
@@ -35,10 +35,10 @@ export class DataSourceRegistry {
   readonly #embedded = new EmbeddedDynamoDB();
 
   constructor(configs: readonly DataSourceConfig[], options: DataSourceRegistryOptions) {
-    for (const config of configs) {
+    configs.forEach((config, index) => {
       const log = options.log.child({ dataSource: config.name });
-      this.#byName.set(config.name, this.#create(config, options, log));
-    }
+      this.#byName.set(config.name, this.#create(config, index, options, log));
+    });
   }
 
   /** The data source named `name`; the configuration guarantees handlers name existing ones. */
@@ -59,10 +59,10 @@ export class DataSourceRegistry {
     await this.#embedded.close();
   }
 
-  #create(config: DataSourceConfig, options: DataSourceRegistryOptions, log: Logger): DataSource {
+  #create(config: DataSourceConfig, index: number, options: DataSourceRegistryOptions, log: Logger): DataSource {
     switch (config.type) {
       case 'AWS_LAMBDA':
-        return new GuardedDataSource(new LambdaDataSource(config, options.invokerFor(config), log), 'Lambda', [], log);
+        return new GuardedDataSource(new LambdaDataSource(config, options.invokerFor(config, `dataSources[${index}]`), log), 'Lambda', [], log);
       case 'AMAZON_DYNAMODB':
         return new GuardedDataSource(new DynamoDBDataSource(config, this.#embeddedFor(config, options), log), 'DynamoDB', [], log);
       case 'RELATIONAL_DATABASE':

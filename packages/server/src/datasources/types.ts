@@ -1,5 +1,10 @@
 import type { DataSourceConfig } from '../config/datasource-schema.js';
 
+/** A data source cannot start: its client package is missing, the embedded store is refused or cannot create a table. */
+export class DataSourceStartError extends Error {
+  override readonly name = 'DataSourceStartError';
+}
+
 /** AppSync's names of the data source types Switchboard runs. */
 export type DataSourceType = DataSourceConfig['type'];
 

@@ -12,7 +12,7 @@ import { parseConfig } from '../config/load.js';
 import { createLogger } from '../log/logger.js';
 import { Switchboard, type ListenAddress } from '../switchboard.js';
 import { serviceAvailable } from '../test-support/services.js';
-import { waitFor } from '../test-support/wait.js';
+import { until } from '../test-support/until.js';
 import { TestClient, type Frame } from '../test-support/ws-client.js';
 
 // The examples of docs/data-sources.md, run as a user runs them: the real configuration files,
@@ -61,7 +61,7 @@ describe('examples/data-sources/dynamodb.yaml under switchboard dev, with nothin
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let client: TestClient | undefined;
     try {
-      await waitFor(() => /WebSocket:\s+ws:\/\//.test(stdout), 'switchboard dev to listen', 20_000);
+      await until(() => /WebSocket:\s+ws:\/\//.test(stdout), 'switchboard dev to listen', 20_000);
       const realtime = /WebSocket:\s+(ws:\/\/127\.0\.0\.1:\d+\/event\/realtime)/.exec(stdout)![1]!;
       client = await TestClient.connect(realtime, { apiKey: KEY });
       assert.equal((await subscribe(client, 'h', '/history/*')).type, 'subscribe_success');

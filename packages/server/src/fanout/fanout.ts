@@ -1,5 +1,5 @@
 import { ProtocolError } from '@switchboard/protocol';
-import type { Broker, BrokerMessage } from '../broker/types.js';
+import type { Broker, BrokerMessage, BrokerStatus } from '../broker/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Counter } from '../observability/metrics.js';
 import { SubscriptionIndex } from './subscription-index.js';
@@ -15,9 +15,29 @@ export interface Subscriber {
   deliver(encodedEvent: Buffer): void;
 }
 
+/** The broker has every interest of this node in place again after it was not ready. */
+export interface InterestRestoredEvent {
+  /** The patterns this node's subscribers hold, all in place in the broker again. */
+  readonly patterns: readonly string[];
+  /** How long the broker was not ready: what was published on these patterns meanwhile never arrived here. */
+  readonly downMs: number;
+}
+
+/**
+ * Called when interest is restored. A returned promise keeps the node not ready (publishes
+ * refused, `/healthz` 503) until it settles, so a recovery (replaying what the subscribers missed)
+ * can finish before new events are acknowledged. A rejection is logged; the node is ready anyway.
+ */
+export type InterestRestoredListener = (event: InterestRestoredEvent) => void | Promise<void>;
+
 /**
  * This node's side of fan-out: keeps the subscription index, tells the broker which patterns the
  * node needs (first subscriber in, last subscriber out), and delivers what the broker brings.
+ *
+ * Ready (`brokerReady`) while the broker is ready (connected, and every interest of this node in
+ * place: `Broker.ready`) and no `onInterestRestored` listener is still recovering. `publish`
+ * refuses while not ready, so the node never acknowledges an event its own subscribers cannot get;
+ * `/healthz` and `switchboard_broker_up` report the same state.
  */
 export class LocalFanout {
   readonly #index = new SubscriptionIndex<Subscriber>();
@@ -28,6 +48,10 @@ export class LocalFanout {
   readonly #broker: Broker;
   readonly #log: Logger;
   readonly #deliveries: Counter | undefined;
+  readonly #restoredListeners: InterestRestoredListener[] = [];
+  /** Grows with every change of the broker's readiness; a recovery ends only if it is still current. */
+  #statusGeneration = 0;
+  #recovering = false;
 
   /** `deliveries` counts the `data` frames handed to subscribers. */
   constructor(broker: Broker, log: Logger, deliveries?: Counter) {
@@ -36,12 +60,21 @@ export class LocalFanout {
     this.#deliveries = deliveries;
   }
 
-  get brokerConnected(): boolean {
-    return this.#broker.connected;
+  /** See the class comment: publishes are refused while false. */
+  get brokerReady(): boolean {
+    return this.#broker.ready && !this.#recovering;
+  }
+
+  /** Adds a listener for "every interest is in place again after the broker was not ready". */
+  onInterestRestored(listener: InterestRestoredListener): void {
+    this.#restoredListeners.push(listener);
   }
 
   start(): Promise<void> {
-    return this.#broker.start((message) => this.#deliver(message));
+    return this.#broker.start(
+      (message) => this.#deliver(message),
+      (status) => this.#status(status),
+    );
   }
 
   /** Adds a subscriber; resolves once the broker will deliver its pattern's messages to this node. */
@@ -83,12 +116,38 @@ export class LocalFanout {
     return next;
   }
 
-  publish(message: BrokerMessage): Promise<void> {
+  /** Rejects while not ready (see the class comment), or when the broker does not take the message. */
+  async publish(message: BrokerMessage): Promise<void> {
+    if (this.#recovering) throw new Error('this node is recovering what its subscribers missed during a broker outage');
     return this.#broker.publish(message);
   }
 
   close(): Promise<void> {
     return this.#broker.close();
+  }
+
+  #status(status: BrokerStatus): void {
+    const generation = ++this.#statusGeneration;
+    this.#recovering = false;
+    if (!status.ready || this.#restoredListeners.length === 0) return;
+    const event: InterestRestoredEvent = { patterns: [...this.#active], downMs: status.downMs ?? 0 };
+    const recoveries: Promise<void>[] = [];
+    for (const listener of this.#restoredListeners) {
+      try {
+        const result = listener(event);
+        if (result !== undefined) recoveries.push(result);
+      } catch (err) {
+        recoveries.push(Promise.reject(err));
+      }
+    }
+    if (recoveries.length === 0) return;
+    this.#recovering = true;
+    void Promise.allSettled(recoveries).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected') this.#log.error('interest restored listener failed', { err: result.reason });
+      }
+      if (generation === this.#statusGeneration) this.#recovering = false;
+    });
   }
 
   #deliver(message: BrokerMessage): void {

@@ -32,7 +32,7 @@ function info(input: HandlerInput): Record<string, unknown> {
 
 /**
  * The event AppSync sends a Lambda function (DIRECT integration), field for field
- * (protocol spec section 7).
+ * (docs/protocol.md#direct-lambda-handlers).
  */
 export function lambdaEvent(input: HandlerInput): Record<string, unknown> {
   return {
@@ -49,7 +49,7 @@ export function lambdaEvent(input: HandlerInput): Record<string, unknown> {
 }
 
 /**
- * The `ctx` of an APPSYNC_JS code handler (protocol spec section 6.2). `channel`,
+ * The `ctx` of an APPSYNC_JS code handler (docs/protocol.md#handler-context). `channel`,
  * `channelNamespace` and `operation` are also at the top level, because AWS's handler guide shows
  * them there.
  */

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
+import { until } from '../test-support/until.js';
 import { TestClient, settle, type Frame } from '../test-support/ws-client.js';
-import { waitFor } from '../test-support/wait.js';
 
 const BROKEN = `
 export const handler = async (event) => {
@@ -32,7 +32,6 @@ describe('handler failures never take the server down', () => {
     files = new HandlerFiles('failures');
     const broken = files.write('broken.mjs', BROKEN);
     const slow = files.write('slow.mjs', 'export const handler = async () => { await new Promise((r) => setTimeout(r, 1500)); throw new Error("late failure"); };');
-    const missing = files.write('syntax.mjs', 'export const handler = async ( => {};');
     // An HTTP function that fails twice with 503, then answers: the publish is broadcast once.
     let attempts = 0;
     http = createServer((req, res) => {
@@ -56,7 +55,6 @@ describe('handler failures never take the server down', () => {
         // 1.5 s: long enough for a fresh worker to start on a loaded machine, short enough for the timeout tests.
         { name: 'broken', onPublish: { function: broken, timeoutMs: 1500 } },
         { name: 'event', onPublish: { function: slow, invokeType: 'EVENT' } },
-        { name: 'syntax', onPublish: { function: missing } },
         { name: 'remote', onPublish: { url, timeoutMs: 3000, retries: 2 } },
       ],
     });
@@ -86,8 +84,7 @@ describe('handler failures never take the server down', () => {
     assert.equal(meanwhile.type, 'publish_success', 'the main thread is not blocked');
     const reply = await client.reply('t2', 5000);
     assert.equal(errorOf(reply).errorType, 'HandlerTimeoutError');
-    await settle(1200);
-    assert.ok(server.logs.some((l) => l['msg'] === 'handler worker is blocked; restarting it'));
+    await until(() => server.logs.some((l) => l['msg'] === 'handler worker is blocked; restarting it'), 'the blocked worker to be restarted');
     const after = await client.publish('t3', '/broken/a', ['fine again'], TEST_KEY);
     assert.equal(after.type, 'publish_success', 'a fresh worker serves the next call');
     await other.close();
@@ -113,9 +110,8 @@ describe('handler failures never take the server down', () => {
     assert.ok(server.logs.some((l) => l['msg'] === 'handler worker crashed' && JSON.stringify(l).includes('hunter2')));
   });
 
-  it('answers garbage with InvalidHandlerResponseError and a module that does not load with HandlerFailedError', async () => {
+  it('answers garbage with InvalidHandlerResponseError', async () => {
     assert.equal(errorOf(await client.publish('t7', '/broken/a', ['garbage'], TEST_KEY)).errorType, 'InvalidHandlerResponseError');
-    assert.equal(errorOf(await client.publish('t8', '/syntax/a', ['x'], TEST_KEY)).errorType, 'HandlerFailedError');
   });
 
   it('EVENT: a slow, failing handler neither delays nor fails the publish; the failure is logged and counted', async () => {
@@ -126,8 +122,7 @@ describe('handler failures never take the server down', () => {
     await client.next((f) => f['id'] === 'event');
     const stats = server.switchboard.core.handlers.get('event')!.stats;
     assert.equal(stats.started, 1);
-    await waitFor(() => stats.failed > 0, 'the EVENT handler to fail');
-    assert.equal(stats.failed, 1);
+    await until(() => stats.failed === 1, 'the EVENT handler to fail (it sleeps 1.5 s, then throws)', 15_000);
     assert.ok(server.logs.some((l) => l['msg'] === 'EVENT onPublish handler failed'));
   });
 

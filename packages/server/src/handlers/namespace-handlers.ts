@@ -2,9 +2,8 @@ import { ProtocolError } from '@switchboard/protocol';
 import type { DataSource } from '../datasources/types.js';
 import type { Logger } from '../log/logger.js';
 import { codeContext, lambdaEvent, type HandlerInput } from './context.js';
-import type { Invoker } from './invokers/types.js';
+import type { InvokeCall, InvokeOutcome, Invoker } from '../functions/types.js';
 import { checkFunctionSubscribe, decidePublish, functionPublishEvents, unwrap, type PublishDecision } from './outcome.js';
-import type { InvokeCall, InvokeOutcome } from './runtime/execute.js';
 
 /** One configured handler of one operation. */
 export interface HandlerSpec {
@@ -138,7 +137,7 @@ export class NamespaceHandlers {
     try {
       const outcome = await invoker.invoke(call);
       if (outcome.status === 'threw' && outcome.name !== 'UnauthorizedException') {
-        this.log.error('handler threw', { ...call.tags, error: { name: outcome.name, message: outcome.message } });
+        this.log.error('handler threw', { ...call.tags, error: { name: outcome.name, message: outcome.message, stack: outcome.stack } });
       }
       return outcome;
     } catch (err) {

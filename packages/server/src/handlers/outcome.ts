@@ -1,6 +1,6 @@
 import { ProtocolError, type FailedEvent, type SuccessfulEvent } from '@switchboard/protocol';
 import type { BrokerEvent } from '../broker/types.js';
-import type { InvokeOutcome } from './runtime/execute.js';
+import type { InvokeOutcome } from '../functions/types.js';
 
 /** What a publish handler decided, ready to broadcast and report (D9). */
 export interface PublishDecision {
@@ -43,7 +43,7 @@ function fail(err: ProtocolError): never {
 }
 
 /**
- * Applies an onPublish result to the incoming batch (protocol spec 6.3, D9): entries name incoming
+ * Applies an onPublish result to the incoming batch (docs/protocol.md#onpublish-results, D9): entries name incoming
  * ids (an unknown or repeated id is an invalid response); `null` entries are skipped; an entry
  * with `error` goes to `failed`; the others are broadcast with their (new) payload; events the
  * handler omitted are dropped and reported in neither list. An output event larger than

@@ -34,3 +34,30 @@ describe('handler reload (switchboard dev)', () => {
     });
   }
 });
+
+describe('handler reload errors (switchboard dev)', () => {
+  it('reports an edit that does not compile with file:line:col and keeps serving the previous version', async (t) => {
+    const files = new HandlerFiles('reload-ts');
+    const file = files.write('handler.ts', version(1).replace('(ctx)', '(ctx: { events: { id: string }[] })'));
+    const server = await startTestServer({ namespaces: [{ name: 'live', code: { file } }] }, { watchHandlers: true });
+    const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
+    t.after(async () => {
+      await client.close();
+      await server.close();
+      files.remove();
+    });
+    await client.subscribe('s', '/live/a', TEST_KEY);
+    files.write('handler.ts', 'export function onPublish(ctx: ) {\n  return [];\n}\n');
+    const deadline = Date.now() + 5000;
+    let failure: Record<string, unknown> | undefined;
+    while (failure === undefined) {
+      assert.ok(Date.now() < deadline, 'the reload failure was logged within 5 s');
+      await new Promise((r) => setTimeout(r, 50));
+      failure = server.logs.find((l) => l['msg'] === 'handler reload failed; the previous version keeps running');
+    }
+    assert.match(String(failure['error']), /handler\.ts:1:\d+: /);
+    await client.publish('p', '/live/a', ['x'], TEST_KEY);
+    await client.next((f) => f['event'] === '{"v":1}');
+    assert.ok(!server.logs.some((l) => l['msg'] === 'handler reloaded'));
+  });
+});

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -14,9 +14,10 @@ export class HandlerFiles {
     mkdirSync(this.dir, { recursive: true });
   }
 
-  /** Writes `file` and returns its absolute path. */
+  /** Writes `file` (a path inside the folder; its folders are made) and returns its absolute path. */
   write(file: string, source: string): string {
     const path = join(this.dir, file);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, source);
     return path;
   }

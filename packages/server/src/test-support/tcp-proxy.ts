@@ -1,14 +1,25 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
+interface Link {
+  readonly client: Socket;
+  readonly upstream: Socket;
+}
+
+type Mode = 'open' | 'cut' | 'stalled';
+
 /**
- * A TCP proxy in front of a real Redis or NATS, for tests that need an outage without stopping the service
- * other tests use. `cut()` drops every connection and refuses new ones, as a dead server or a
- * network partition would look to a client; `restore()` lets connections through again.
+ * A TCP proxy in front of a real Redis or NATS, for tests that need an outage without stopping the
+ * service other tests use.
+ * - `cut()` drops every connection and refuses new ones, as a dead server looks to a client.
+ * - `stall()` stops forwarding in both directions but keeps every socket open, and accepts new
+ *   connections without forwarding them either: a network partition, where nothing closes and
+ *   nothing arrives.
+ * - `restore()` forwards again; after a stall, what was held is delivered, as after a partition heals.
  */
 export class TcpProxy {
   readonly #server: Server;
-  readonly #sockets = new Set<Socket>();
-  #cut = false;
+  readonly #links = new Set<Link>();
+  #mode: Mode = 'open';
 
   private constructor(server: Server) {
     this.#server = server;
@@ -35,14 +46,29 @@ export class TcpProxy {
     return url.toString();
   }
 
+  /** The local ports of the proxy's connections to the target: how the target sees this proxy's clients. */
+  upstreamPorts(): number[] {
+    return [...this.#links].map((link) => link.upstream.localPort).filter((port): port is number => port !== undefined);
+  }
+
   cut(): void {
-    this.#cut = true;
-    for (const socket of this.#sockets) socket.destroy();
-    this.#sockets.clear();
+    this.#mode = 'cut';
+    for (const link of this.#links) {
+      link.client.destroy();
+      link.upstream.destroy();
+    }
+    this.#links.clear();
+  }
+
+  stall(): void {
+    this.#mode = 'stalled';
+    for (const link of this.#links) hold(link);
   }
 
   restore(): void {
-    this.#cut = false;
+    const stalled = this.#mode === 'stalled';
+    this.#mode = 'open';
+    if (stalled) for (const link of this.#links) forward(link);
   }
 
   async close(): Promise<void> {
@@ -51,22 +77,34 @@ export class TcpProxy {
   }
 
   #accept(client: Socket, host: string, port: number): void {
-    if (this.#cut) {
+    if (this.#mode === 'cut') {
       client.destroy();
       return;
     }
-    const upstream = connect({ host: host.replace(/^\[|\]$/g, ''), port });
-    for (const socket of [client, upstream]) {
-      this.#sockets.add(socket);
+    const link: Link = { client, upstream: connect({ host: host.replace(/^\[|\]$/g, ''), port }) };
+    this.#links.add(link);
+    for (const socket of [link.client, link.upstream]) {
       socket.setNoDelay(true);
       socket.on('error', () => undefined);
       socket.on('close', () => {
-        this.#sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
+        this.#links.delete(link);
+        link.client.destroy();
+        link.upstream.destroy();
       });
     }
-    client.pipe(upstream);
-    upstream.pipe(client);
+    if (this.#mode === 'open') forward(link);
   }
+}
+
+function forward(link: Link): void {
+  link.client.pipe(link.upstream);
+  link.upstream.pipe(link.client);
+}
+
+/** Stops both directions; the bytes stay in the sockets' buffers until `forward`. */
+function hold(link: Link): void {
+  link.client.unpipe(link.upstream);
+  link.upstream.unpipe(link.client);
+  link.client.pause();
+  link.upstream.pause();
 }

@@ -1,10 +1,5 @@
-import { register } from 'node:module';
-
-let registered = false;
-
-/** Makes '@aws-appsync/utils' resolve to Switchboard's runtime in this thread. Idempotent. */
-export function registerAppsyncUtils(): void {
-  if (registered) return;
-  register(new URL('./hooks.js', import.meta.url));
-  registered = true;
-}
+/**
+ * The module hook that makes '@aws-appsync/utils' resolve to Switchboard's runtime. Handlers
+ * hand it to the `FunctionService`, which registers it in every thread that runs their code.
+ */
+export const APPSYNC_UTILS_HOOKS = new URL('./hooks.js', import.meta.url).href;

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { installGlobals } from './globals.js';
 
 // Every value the official `@aws-appsync/utils` type definitions (a devDependency, types only)
 // declare, walked property by property with the TypeScript compiler, must exist in Switchboard's
@@ -71,8 +70,7 @@ describe('@aws-appsync/utils coverage', () => {
     }
   });
 
-  it('installs util, runtime and extensions as globals, as the APPSYNC_JS runtime has them', async () => {
-    installGlobals();
+  it('installs util, runtime and extensions as globals when it loads, as the APPSYNC_JS runtime has them', async () => {
     const index = (await import('./index.js')) as Record<string, unknown>;
     const globals = globalThis as Record<string, unknown>;
     assert.equal(globals['util'], index['util']);

@@ -4,7 +4,7 @@
  * `../hooks.ts` resolves that import (and `/dynamodb`, `/rds`, `/ai`) to this folder, so the file
  * runs unchanged. docs/data-sources.md has the coverage table.
  */
-import { currentCallState } from './call-state.js';
+import { currentCallState } from '../../../functions/js/call-state.js';
 import { dynamodbUtil } from './dynamodb-values.js';
 import { http, xml } from './http-xml.js';
 import { autoId, autoKsuid, autoUlid } from './ids.js';
@@ -88,4 +88,12 @@ export const extensions = {
 
 function notInEvents(name: string): never {
   throw new Error(`${name} is a GraphQL feature that AppSync Events handlers do not have`);
+}
+
+// As in the APPSYNC_JS runtime (the `@aws-appsync/utils` types declare them global), `util`,
+// `runtime` and `extensions` are globals too, so a handler that uses them without importing runs
+// unchanged. The executor loads this module before a thread's first code handler call. A global of
+// the same name that already exists is left alone.
+for (const [name, value] of Object.entries({ util, runtime, extensions })) {
+  if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runWithCallState } from './call-state.js';
+import { runWithCallState } from '../../../functions/js/call-state.js';
 import { util } from './index.js';
 
 // The examples are AppSync's, from its util reference and the `@aws-appsync/utils` doc comments.

@@ -1,0 +1,11 @@
+export { EventsClient, type Channel, type ClientEvents, type ClientOptions, type ConnectionState } from './client.js';
+export { apiKey, iam, token, type Auth, type AuthRequest, type Headers, type Signer, type TokenProvider } from './auth.js';
+export { smithySigner, type SmithyRequest, type SmithySignatureV4 } from './smithy-signer.js';
+export type { Subscription, SubscriptionEvents, SubscriptionState, SubscribeOptions, EventInfo } from './subscription.js';
+export type { PublishResult, PublishOptions, SuccessfulEvent, FailedEvent } from './publish.js';
+export type { Gap } from './resume.js';
+export type { Schema, InferInput, InferOutput } from './schema.js';
+export type { ReconnectOptions } from './backoff.js';
+export type { WebSocketConstructor, WebSocketLike } from './connection.js';
+export { ServerError, ValidationError, TimeoutError, ConnectionError, type WireError } from './errors.js';
+export { realtimeUrl } from './endpoint.js';
