@@ -5,6 +5,7 @@ import { LOG_LEVELS } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
 import { protection } from './protection-schema.js';
+import { destination, destinationName } from './destinations-schema.js';
 
 export { configuredModes };
 
@@ -53,6 +54,8 @@ const namespace = z
     dataSource: dataSource.optional(),
     onPublish: functionHandler.optional(),
     onSubscribe: functionHandler.optional(),
+    /** Names from the top-level `destinations` list: every event this namespace broadcasts goes there too. */
+    forward: z.array(destinationName).optional(),
   })
   .strict()
   .superRefine((ns, ctx) => {
@@ -131,6 +134,8 @@ export const configSchema = z
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
     broker: broker.default({ type: 'memory' }),
+    /** Where namespaces forward their events (`docs/forwarding.md`). */
+    destinations: z.array(destination).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -159,13 +164,31 @@ export const configSchema = z
       checkModes(ns.publishModes, ['namespaces', i, 'publishModes']);
       checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
     });
+    checkDestinations(config, ctx);
   });
+
+/** Destination names are unique, and every `forward` entry names one, once. */
+function checkDestinations(config: { destinations: { name: string }[]; namespaces: { forward?: string[] | undefined }[] }, ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  config.destinations.forEach((d, i) => {
+    if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'name'], message: `duplicate destination "${d.name}"` });
+    names.add(d.name);
+  });
+  config.namespaces.forEach((ns, i) => {
+    ns.forward?.forEach((name, j) => {
+      const path = ['namespaces', i, 'forward', j];
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `no destination named "${name}" in destinations` });
+      else if (ns.forward?.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path, message: `destination "${name}" is listed twice` });
+    });
+  });
+}
 
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;
 export type CodeHandlerConfig = z.infer<typeof codeHandler>;
 export type NamespaceConfig = z.infer<typeof namespace>;
 
 export type BrokerConfig = z.infer<typeof broker>;
+export type { DestinationConfig } from './destinations-schema.js';
 
 /** A validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;
