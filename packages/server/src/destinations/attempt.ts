@@ -14,18 +14,25 @@ export interface Refusal {
 export type Outcome = Refusal | undefined;
 
 /**
- * Sends one batch and waits at most `timeoutMs` for the confirmation. Never rejects: every way
- * the call can end becomes one outcome per event, in batch order. A late confirmation after the
- * timeout is ignored (the event may have arrived: at least once).
+ * Sends one batch and waits at most `timeoutMs` for the confirmation, or until `stop` aborts.
+ * Never rejects: every way the call can end becomes one outcome per event, in batch order. A late
+ * confirmation after the timeout is ignored (the event may have arrived: at least once).
  */
-export async function attempt(destination: Destination, batch: readonly OutboundEvent[], timeoutMs: number): Promise<Outcome[]> {
+export async function attempt(destination: Destination, batch: readonly OutboundEvent[], timeoutMs: number, stop?: AbortSignal): Promise<Outcome[]> {
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       abort.abort();
       reject(new DestinationError('Timeout', `destination ${destination.name} did not confirm within ${timeoutMs} ms`, true));
     }, timeoutMs);
+    onStop = () => {
+      abort.abort();
+      reject(new DestinationError('Stopped', `stopped waiting for destination ${destination.name}`, true));
+    };
+    if (stop?.aborted) onStop();
+    else stop?.addEventListener('abort', onStop, { once: true });
   });
   try {
     const result = await Promise.race([destination.send(batch, abort.signal), timeout]);
@@ -44,5 +51,6 @@ export async function attempt(destination: Destination, batch: readonly Outbound
     return batch.map(() => refusal);
   } finally {
     clearTimeout(timer);
+    if (onStop !== undefined) stop?.removeEventListener('abort', onStop);
   }
 }

@@ -65,6 +65,7 @@ export class DeliveryQueue {
   #inFlight: Item[] = [];
   #pumping = false;
   #stopped = false;
+  readonly #stop = new AbortController();
   #wake: (() => void) | undefined;
   #idle: (() => void)[] = [];
 
@@ -122,6 +123,7 @@ export class DeliveryQueue {
       clearTimeout(timer);
     }
     this.#stopped = true;
+    this.#stop.abort();
     this.#wake?.();
     const left = [...this.#inFlight, ...this.#retrying, ...this.#items.slice(this.#head)].map((item) => item.event);
     this.#items = [];
@@ -142,7 +144,7 @@ export class DeliveryQueue {
           continue;
         }
         const batch = this.#take();
-        const outcomes = await attempt(this.destination, batch.map((item) => item.event), this.options.timeoutMs);
+        const outcomes = await attempt(this.destination, batch.map((item) => item.event), this.options.timeoutMs, this.#stop.signal);
         if (this.#stopped) return; // drain() already reported this batch as left over
         this.#inFlight = [];
         this.#settle(batch, outcomes);

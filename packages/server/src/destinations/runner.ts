@@ -5,6 +5,9 @@ import { DeliveryQueue, type QueuedEvent } from './delivery-queue.js';
 import type { FailReason, ForwardMetrics } from './forward-metrics.js';
 import type { Destination, OutboundEvent } from './types.js';
 
+/** How long a destination that failed while connected counts as down without another try. */
+const FAILURE_MEMORY_MS = 10_000;
+
 /**
  * One configured destination at work: its guarantee, timeout, health, metrics and (for `async`)
  * its queue. The forwarder owns one per destination.
@@ -14,8 +17,12 @@ export class DestinationRunner {
   readonly guarantee: 'required' | 'async';
   readonly overflow: 'reject' | 'drop';
   #queue: DeliveryQueue | undefined;
-  /** The last send failed as a whole (down, timed out): unhealthy until one succeeds. */
-  #failing = false;
+  /**
+   * When a send last failed as a whole while the destination said it was connected (a timeout,
+   * an HTTP error): unhealthy until a send succeeds or `FAILURE_MEMORY_MS` pass, so that a
+   * destination without a connection to watch is tried again. 0: not failing.
+   */
+  #failedAt = 0;
 
   constructor(
     readonly config: DestinationConfig,
@@ -32,14 +39,14 @@ export class DestinationRunner {
         sent: (count) => this.#sent(count),
         retried: (count) => this.metrics.retried.inc({ destination: this.name }, count),
         gaveUp: (events, reason, refusal) => this.undelivered(events, reason, refusal),
-        unavailable: () => void (this.#failing = true),
+        unavailable: () => this.#markFailing(),
       });
     }
   }
 
   /** False while the destination is disconnected, or its last send failed as a whole. */
   get up(): boolean {
-    return this.destination.connected && !this.#failing;
+    return this.destination.connected && (this.#failedAt === 0 || Date.now() - this.#failedAt > FAILURE_MEMORY_MS);
   }
 
   /** Events queued and not yet confirmed (`async`). */
@@ -52,7 +59,7 @@ export class DestinationRunner {
     const outcomes = await attempt(this.destination, events, this.config.timeoutMs);
     const refused = outcomes.filter((o): o is Refusal => o !== undefined);
     if (refused.length < outcomes.length) this.#sent(outcomes.length - refused.length);
-    else this.#failing = refused.some((o) => o.whole && o.retryable);
+    else if (refused.some((o) => o.whole && o.retryable)) this.#markFailing();
     if (refused.length > 0) this.countFailed('not_confirmed', refused.length);
     return outcomes;
   }
@@ -101,8 +108,13 @@ export class DestinationRunner {
     await this.destination.close().catch((err: unknown) => this.log.warn('destination close failed', { destination: this.name, err }));
   }
 
+  #markFailing(): void {
+    // A disconnected destination already reports itself down, and up again once reconnected.
+    if (this.destination.connected) this.#failedAt = Date.now();
+  }
+
   #sent(count: number): void {
-    this.#failing = false;
+    this.#failedAt = 0;
     this.metrics.sent.inc({ destination: this.name, guarantee: this.guarantee }, count);
   }
 
