@@ -16,7 +16,8 @@ export function awsClientConfig(config: AwsConfig): { region: string; endpoint?:
     region: config.region,
     maxAttempts: 1,
     ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
-    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+    // A copy: the SDK annotates the credentials object, and the configuration is frozen.
+    ...(config.credentials === undefined ? {} : { credentials: { ...config.credentials } }),
   };
 }
 
