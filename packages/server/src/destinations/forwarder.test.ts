@@ -20,6 +20,7 @@ describe('forwarding semantics', () => {
     made.set('busy', new ScriptedDestination('busy', (batch) => ({ failed: batch.flatMap((e, index) => (payloadOf(e.body).n === 2 ? [{ index, code: 'Throttled', message: 'slow down', retryable: true }] : [])) })));
     made.set('slow', new ScriptedDestination('slow', () => 'hang'));
     made.set('later', new ScriptedDestination('later'));
+    made.set('small', new ScriptedDestination('small', undefined, 2));
     server = await startTestServer(
       {
         destinations: [
@@ -27,8 +28,9 @@ describe('forwarding semantics', () => {
           { name: 'busy', type: 'WEBHOOK', guarantee: 'required', url: 'http://unused/', secret: 'unused-secret-0000' },
           { name: 'slow', type: 'WEBHOOK', guarantee: 'required', timeoutMs: 200, url: 'http://unused/', secret: 'unused-secret-0000' },
           { name: 'later', type: 'WEBHOOK', url: 'http://unused/', secret: 'unused-secret-0000' },
+          { name: 'small', type: 'WEBHOOK', guarantee: 'required', url: 'http://unused/', secret: 'unused-secret-0000' },
         ],
-        namespaces: [{ name: 'default', forward: ['strict', 'busy', 'later'] }, { name: 'chat', forward: ['slow'] }],
+        namespaces: [{ name: 'default', forward: ['strict', 'busy', 'later'] }, { name: 'chat', forward: ['slow'] }, { name: 'batches', forward: ['small'] }],
       },
       { destinations: async (config: DestinationConfig) => made.get(config.name)! },
     );
@@ -66,6 +68,13 @@ describe('forwarding semantics', () => {
     const failed = reply['failed'] as { code: number; message: string }[];
     assert.deepEqual(failed.map((f) => f.code), [503]);
     assert.match(failed[0]!.message, /^Not forwarded to slow \(Timeout\): destination slow did not confirm within 200 ms/);
+  });
+
+  it('sends a required destination a publish larger than its batch limit in order, in batches it takes', async () => {
+    const reply = await pub.publish('b', '/batches/a', [1, 2, 3, 4, 5].map((n) => ({ n })), TEST_KEY);
+    assert.equal((reply['successful'] as unknown[]).length, 5);
+    const small = made.get('small')!;
+    assert.deepEqual(small.calls.map((c) => c.map((e) => payloadOf(e.body).n)), [[1, 2], [3, 4], [5]]);
   });
 
   it('exposes the forwarding metrics under stable names', async () => {

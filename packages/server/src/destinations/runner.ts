@@ -54,9 +54,12 @@ export class DestinationRunner {
     return this.#queue?.size ?? 0;
   }
 
-  /** `required`: sends the publish's events now; one outcome per event. */
+  /** `required`: sends the publish's events now (in batches of at most `maxBatch`); one outcome per event. */
   async send(events: readonly OutboundEvent[]): Promise<Outcome[]> {
-    const outcomes = await attempt(this.destination, events, this.config.timeoutMs);
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < events.length; i += this.destination.maxBatch) {
+      outcomes.push(...(await attempt(this.destination, events.slice(i, i + this.destination.maxBatch), this.config.timeoutMs)));
+    }
     const refused = outcomes.filter((o): o is Refusal => o !== undefined);
     if (refused.length < outcomes.length) this.#sent(outcomes.length - refused.length);
     else if (refused.some((o) => o.whole && o.retryable)) this.#markFailing();
