@@ -3,13 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { createLogger } from '../log/logger.js';
-import { serviceAvailable } from '../test-support/services.js';
+import { MQTT_URL, serviceAvailable } from '../test-support/services.js';
 import { parseConfig } from '../config/load.js';
 import { destinationContract } from './contract.js';
 import { forwardingSuite, type Envelope } from './forward-suite.js';
 import { MqttDestination } from './mqtt.js';
 
-const MQTT_URL = process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1883';
 const mosquitto = await serviceAvailable('Mosquitto', MQTT_URL);
 const silent = createLogger({ level: 'silent' });
 

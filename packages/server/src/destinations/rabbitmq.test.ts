@@ -4,13 +4,12 @@ import { after, before, describe, it } from 'node:test';
 import { connect, type ChannelModel, type Channel, type ConsumeMessage } from 'amqplib';
 import { parseChannel } from '@switchboard/protocol';
 import { createLogger } from '../log/logger.js';
-import { serviceAvailable } from '../test-support/services.js';
+import { AMQP_URL, serviceAvailable } from '../test-support/services.js';
 import { destinationContract } from './contract.js';
 import { forwardingSuite, type Envelope } from './forward-suite.js';
 import { RabbitMqDestination } from './rabbitmq.js';
 import type { Destination } from './types.js';
 
-const AMQP_URL = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const rabbit = await serviceAvailable('RabbitMQ', AMQP_URL);
 const silent = createLogger({ level: 'silent' });
 const defaults = { guarantee: 'required', timeoutMs: 2000, persistent: false, mandatory: true, queue: { maxEvents: 1, maxBytes: 1, overflow: 'reject' }, retry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 } } as const;
