@@ -5,7 +5,9 @@
 // (NATS_URL, default nats://127.0.0.1:4222). Uses a transient queue and a memory stream, named for
 // this run and deleted after it, so the figures are Switchboard's cost plus the broker's in-memory
 // work, not a disk's. Each mode: one server, one subscriber; `concurrency` publishers each await
-// every publish_success. Reports publishes/s, mean and p99 publish latency, and for async modes how
+// every publish_success. Reports publishes/s, mean and p99 publish latency, the CPU time of this
+// process (server and clients) per publish, until the queue is empty (steadier than wall time on
+// a busy machine, and without the brokers' own CPU), and for async modes how
 // long after the last publish the queue took to empty: the median of `rounds` rounds, the modes
 // interleaved within each round so that a busy machine weighs on all of them. Compare ratios within one run.
 import { randomBytes } from 'node:crypto';
@@ -73,19 +75,22 @@ async function run(label, destination) {
   const per = Math.ceil(total / concurrency);
   await Promise.all(publishers.map((ws, i) => publishLoop(ws, `w${i}`, 20)));
   const latencies = [];
+  const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(publishers.map((ws, i) => publishLoop(ws, `p${i}`, per, latencies)));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const lastPublish = performance.now();
   while (queued(server) > 0) await new Promise((r) => setTimeout(r, 2));
   const drainMs = performance.now() - lastPublish;
+  const used = process.cpuUsage(cpu);
+  const cpuUs = (used.user + used.system) / (per * concurrency);
   const deadline = Date.now() + 5000;
   while (received < (per + 20) * concurrency && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   latencies.sort((a, b) => a - b);
   const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
   for (const ws of [subscriber, ...publishers]) ws.close();
   await server.close();
-  return { label, rate: (per * concurrency) / seconds, mean, p99: latencies[Math.floor(latencies.length * 0.99)], drainMs: destination?.guarantee === 'async' ? drainMs : undefined };
+  return { label, rate: (per * concurrency) / seconds, mean, p99: latencies[Math.floor(latencies.length * 0.99)], drainMs: destination?.guarantee === 'async' ? drainMs : undefined, cpuUs };
 }
 
 function publishLoop(ws, prefix, count, latencies) {
@@ -124,13 +129,14 @@ try {
     mean: median(runs.map((r) => r.mean)),
     p99: median(runs.map((r) => r.p99)),
     drainMs: runs[0].drainMs === undefined ? undefined : median(runs.map((r) => r.drainMs)),
+    cpuUs: median(runs.map((r) => r.cpuUs)),
   }));
   const base = results[0].rate;
   console.log(`node ${process.version}, ${total} publishes of 1 event, ${concurrency} publishers, 1 subscriber, median of ${rounds} rounds`);
-  console.log('mode                 publishes/s  vs none  mean ms  p99 ms  queue empty after');
+  console.log('mode                 publishes/s  vs none  mean ms  p99 ms  CPU us/publish  queue empty after');
   for (const r of results) {
     const drain = r.drainMs === undefined ? '' : `${r.drainMs.toFixed(0)} ms`;
-    console.log(`${r.label.padEnd(21)}${r.rate.toFixed(0).padStart(11)}  ${(r.rate / base).toFixed(2).padStart(7)}  ${r.mean.toFixed(3).padStart(7)}  ${r.p99.toFixed(3).padStart(6)}  ${drain}`);
+    console.log(`${r.label.padEnd(21)}${r.rate.toFixed(0).padStart(11)}  ${(r.rate / base).toFixed(2).padStart(7)}  ${r.mean.toFixed(3).padStart(7)}  ${r.p99.toFixed(3).padStart(6)}  ${r.cpuUs.toFixed(0).padStart(14)}  ${drain}`);
   }
 } finally {
   await admin.deleteQueue(name).catch(() => undefined);
