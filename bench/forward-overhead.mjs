@@ -13,13 +13,14 @@
 import { randomBytes } from 'node:crypto';
 import amqplib from 'amqplib';
 import { connect as natsConnect, StorageType } from 'nats';
-import WebSocket from 'ws';
+import { measurePublishes } from './lib/ws-publishers.mjs';
 import { Switchboard, parseConfig, createLogger } from '../packages/server/dist/index.js';
 
 const total = Number(process.argv[2] ?? 3000);
 const concurrency = Number(process.argv[3] ?? 8);
 const rounds = Number(process.argv[4] ?? 3);
 const KEY = 'da2-benchmarkbenchmarkbench01';
+const EVENT = '{"n":1,"text":"a forwarded event of about a hundred bytes, as JSON text"}';
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const name = `sbbench-fwd-${randomBytes(4).toString('hex')}`;
@@ -45,12 +46,6 @@ const modes = {
   'JetStream async': jetstream('async'),
 };
 
-function connect(url) {
-  const header = 'header-' + Buffer.from(JSON.stringify({ 'x-api-key': KEY })).toString('base64url');
-  const ws = new WebSocket(url, ['aws-appsync-event-ws', header]);
-  return new Promise((resolve, reject) => { ws.once('open', () => resolve(ws)); ws.once('error', reject); });
-}
-
 const queued = (server) => Number(/switchboard_forward_queued\{destination="out"\} (\d+)/.exec(server.core.metrics.registry.render())?.[1] ?? 0);
 const up = (server) => /switchboard_forward_up\{destination="out",guarantee="\w+"\} 1/.test(server.core.metrics.registry.render());
 
@@ -66,53 +61,17 @@ async function run(label, destination) {
   const server = new Switchboard(config, { logger: createLogger({ level: 'error' }) });
   const { realtimeUrl } = await server.listen();
   while (destination && !up(server)) await new Promise((r) => setTimeout(r, 10));
-  const subscriber = await connect(realtimeUrl);
-  let received = 0;
-  subscriber.on('message', (d) => { if (d.toString().startsWith('{"type":"data"')) received++; });
-  subscriber.send(JSON.stringify({ type: 'subscribe', id: 's', channel: '/bench/x', authorization: { 'x-api-key': KEY } }));
-  await new Promise((r) => subscriber.once('message', r));
-  const publishers = await Promise.all(Array.from({ length: concurrency }, () => connect(realtimeUrl)));
-  const per = Math.ceil(total / concurrency);
-  await Promise.all(publishers.map((ws, i) => publishLoop(ws, `w${i}`, 20)));
-  const latencies = [];
-  const cpu = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  await Promise.all(publishers.map((ws, i) => publishLoop(ws, `p${i}`, per, latencies)));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const lastPublish = performance.now();
-  while (queued(server) > 0) await new Promise((r) => setTimeout(r, 2));
-  const drainMs = performance.now() - lastPublish;
-  const used = process.cpuUsage(cpu);
-  const cpuUs = (used.user + used.system) / (per * concurrency);
-  const deadline = Date.now() + 5000;
-  while (received < (per + 20) * concurrency && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  latencies.sort((a, b) => a - b);
-  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-  for (const ws of [subscriber, ...publishers]) ws.close();
-  await server.close();
-  return { label, rate: (per * concurrency) / seconds, mean, p99: latencies[Math.floor(latencies.length * 0.99)], drainMs: destination?.guarantee === 'async' ? drainMs : undefined, cpuUs };
-}
-
-function publishLoop(ws, prefix, count, latencies) {
-  return new Promise((resolve) => {
-    let n = 0;
-    let sentAt = 0;
-    const next = () => {
-      if (n === count) { ws.off('message', onMessage); return resolve(); }
-      sentAt = performance.now();
-      ws.send(JSON.stringify({ type: 'publish', id: `${prefix}-${n}`, channel: '/bench/x', events: ['{"n":1,"text":"a forwarded event of about a hundred bytes, as JSON text"}'], authorization: { 'x-api-key': KEY } }));
-    };
-    const onMessage = (data) => {
-      const text = data.toString();
-      if (!text.includes(`"id":"${prefix}-${n}"`)) return;
-      if (!text.startsWith('{"type":"publish_success"') || !text.includes('"failed":[]')) throw new Error(text);
-      latencies?.push(performance.now() - sentAt);
-      n++;
-      next();
-    };
-    ws.on('message', onMessage);
-    next();
+  let drainMs;
+  const result = await measurePublishes(realtimeUrl, {
+    key: KEY, channel: '/bench/x', event: EVENT, total, concurrency,
+    settle: async () => {
+      const lastPublish = performance.now();
+      while (queued(server) > 0) await new Promise((r) => setTimeout(r, 2));
+      drainMs = performance.now() - lastPublish;
+    },
   });
+  await server.close();
+  return { label, ...result, drainMs: destination?.guarantee === 'async' ? drainMs : undefined };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

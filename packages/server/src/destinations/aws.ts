@@ -1,5 +1,5 @@
 import type { DestinationConfig } from '../config/destinations-schema.js';
-import { DestinationError, type OutboundEvent } from './types.js';
+import { DestinationError, type EntryFailure, type OutboundEvent, type SendResult } from './types.js';
 
 type AwsConfig = Extract<DestinationConfig, { type: 'AMAZON_SQS' | 'AMAZON_EVENTBRIDGE' }>;
 
@@ -53,4 +53,33 @@ export function awsError(service: string, err: unknown): DestinationError {
   const retryable = status === undefined || status === 429 || status >= 500 || e.$fault === 'server' || e.$retryable !== undefined || /Throttl/.test(e.name ?? '');
   const code = e.name === 'AbortError' ? 'Timeout' : (e.name ?? 'Error');
   return new DestinationError(code, `${service}: ${e.message ?? String(err)}`, retryable, { cause: err });
+}
+
+/**
+ * The shape both AWS batch APIs share: split the batch into requests (`awsRequests`), build one
+ * entry per event (a template that does not fit the channel refuses that event alone), make the
+ * call, and collect the per-entry failures it reports. Requests go one after another, in order;
+ * the first that fails as a whole rejects the send.
+ */
+export async function sendInRequests<E>(
+  batch: readonly OutboundEvent[],
+  overhead: number,
+  entry: (event: OutboundEvent, index: number) => E,
+  call: (entries: E[], indexes: number[]) => Promise<EntryFailure[]>,
+): Promise<SendResult> {
+  const failed: EntryFailure[] = [];
+  for (const request of awsRequests(batch, overhead)) {
+    const entries: E[] = [];
+    const indexes: number[] = [];
+    for (const index of request) {
+      try {
+        entries.push(entry(batch[index]!, index));
+        indexes.push(index);
+      } catch (err) {
+        failed.push({ index, code: 'TemplateError', message: (err as Error).message, retryable: false });
+      }
+    }
+    if (entries.length > 0) failed.push(...(await call(entries, indexes)));
+  }
+  return { failed: failed.sort((a, b) => a.index - b.index) };
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseChannel } from '@switchboard/protocol';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
+import { eventually } from '../test-support/until.js';
 import { envelopeBuilder } from './envelope.js';
 import { DestinationError, type Destination, type OutboundEvent } from './types.js';
 
@@ -24,16 +25,6 @@ const events = (count: number): OutboundEvent[] =>
     const id = `c-${process.pid}-${++serial}`;
     return { id, channel, body: build(id, JSON.stringify({ serial })) };
   });
-
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const never = new AbortController().signal;
 

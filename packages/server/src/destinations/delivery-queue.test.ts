@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseChannel } from '@switchboard/protocol';
+import { until } from '../test-support/until.js';
 import { DeliveryQueue, type QueueReporter } from './delivery-queue.js';
 import { ScriptedDestination } from './scripted-destination.js';
 import { DestinationError, type OutboundEvent } from './types.js';
@@ -26,14 +27,6 @@ function reporter() {
 
 const options = { maxEvents: 100, maxBytes: 10_000, maxAttempts: 3, initialDelayMs: 5, maxDelayMs: 20, batchSize: 4, timeoutMs: 500 };
 
-async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function push(queue: DeliveryQueue, events: ReturnType<typeof queued>): void {
   assert.ok(queue.reserve(events.length, events.length * 10));
   queue.push(events);
@@ -46,7 +39,7 @@ describe('the async delivery queue', () => {
     const queue = new DeliveryQueue(destination, options, report);
     push(queue, queued(0, 5));
     push(queue, queued(5, 5));
-    await eventually(() => log.sent === 10, 'ten confirmed');
+    await until(() => log.sent === 10, 'ten confirmed');
     assert.deepEqual(ids(destination.delivered), ids(queued(0, 10).map((q) => q.event)));
     assert.ok(destination.calls.every((c) => c.length <= 4));
     assert.equal(queue.size, 0);
@@ -57,7 +50,7 @@ describe('the async delivery queue', () => {
     const { log, report } = reporter();
     const queue = new DeliveryQueue(destination, options, report);
     push(queue, queued(0, 3));
-    await eventually(() => log.sent === 3, 'three confirmed');
+    await until(() => log.sent === 3, 'three confirmed');
     assert.equal(destination.calls.length, 3);
     assert.equal(log.retried, 6);
     assert.equal(log.unavailable, 2);
@@ -69,7 +62,7 @@ describe('the async delivery queue', () => {
     const { log, report } = reporter();
     const queue = new DeliveryQueue(destination, options, report);
     push(queue, queued(0, 2));
-    await eventually(() => log.gaveUp.length === 1, 'given up');
+    await until(() => log.gaveUp.length === 1, 'given up');
     assert.deepEqual(log.gaveUp, [{ ids: ['e0', 'e1'], reason: 'retries_exhausted', code: 'HttpStatus503' }]);
     assert.equal(destination.calls.length, 3);
     assert.equal(queue.size, 0);
@@ -83,7 +76,7 @@ describe('the async delivery queue', () => {
     const { log, report } = reporter();
     const queue = new DeliveryQueue(destination, { ...options, batchSize: 3 }, report);
     push(queue, queued(0, 5));
-    await eventually(() => log.sent === 4, 'four confirmed');
+    await until(() => log.sent === 4, 'four confirmed');
     assert.deepEqual(log.gaveUp, [{ ids: ['e1'], reason: 'refused', code: 'InvalidMessageContents' }]);
     assert.deepEqual(ids(destination.calls[1]!), ['e2', 'e3', 'e4'], 'the retried event leads the next batch');
     assert.deepEqual(ids(destination.delivered), ['e0', 'e2', 'e3', 'e4']);
@@ -99,7 +92,7 @@ describe('the async delivery queue', () => {
     assert.equal(destination.calls.length, 0);
     assert.equal(queue.size, 6);
     destination.connected = true;
-    await eventually(() => log.sent === 6, 'six confirmed');
+    await until(() => log.sent === 6, 'six confirmed');
     assert.deepEqual(log.gaveUp, []);
   });
 
@@ -121,7 +114,7 @@ describe('the async delivery queue', () => {
     const destination = new ScriptedDestination('d', (_, call) => (call === 1 ? 'hang' : { failed: [] }), 2);
     const queue = new DeliveryQueue(destination, { ...options, timeoutMs: 60_000 }, reporter().report);
     push(queue, queued(0, 5));
-    await eventually(() => destination.calls.length === 1, 'first send');
+    await until(() => destination.calls.length === 1, 'first send');
     const left = await queue.drain(Date.now() + 100);
     assert.deepEqual(ids(left), ['e0', 'e1', 'e2', 'e3', 'e4']);
     assert.equal(queue.size, 0);

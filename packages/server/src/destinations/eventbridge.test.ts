@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RecordingEndpoint, verifiedSigV4, type Answer, type RecordedRequest } from '../test-support/recording-endpoint.js';
-import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
+import { postEvents } from '../test-support/http-publish.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 import { settle } from '../test-support/ws-client.js';
 import { destinationContract } from './contract.js';
 import { EventBridgeDestination } from './eventbridge.js';
@@ -64,11 +65,7 @@ describe('forwarding to Amazon EventBridge (local endpoint)', () => {
     await server.close();
     await endpoint.close();
   });
-  const post = async (channel: string, events: unknown[]) =>
-    (await (await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel, events: events.map((e) => JSON.stringify(e)) }) })).json()) as {
-      successful: { identifier: string; index: number }[];
-      failed: { identifier: string; index: number; code: number; message: string }[];
-    };
+  const post = (channel: string, events: unknown[]) => postEvents(server.httpUrl, channel, events);
 
   it('sends a signed PutEvents with source, detail type from the channel and the envelope as detail', async () => {
     endpoint.requests.length = 0;

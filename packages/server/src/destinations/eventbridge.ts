@@ -1,6 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DestinationConfig } from '../config/destinations-schema.js';
-import { awsClientConfig, awsError, awsRequests } from './aws.js';
+import { awsClientConfig, awsError, sendInRequests } from './aws.js';
 import { compileTemplate, type Template } from './template.js';
 import type { Destination, EntryFailure, OutboundEvent, SendResult } from './types.js';
 
@@ -36,20 +36,13 @@ export class EventBridgeDestination implements Destination {
 
   async send(batch: readonly OutboundEvent[], signal: AbortSignal): Promise<SendResult> {
     if (this.#closed) throw awsError('EventBridge', new Error('destination closed'));
-    const failed: EntryFailure[] = [];
-    for (const indexes of awsRequests(batch, 200)) {
-      const entries: PutEventsRequestEntry[] = [];
-      const sent: number[] = [];
-      for (const index of indexes) {
-        const event = batch[index]!;
-        try {
-          entries.push({ EventBusName: this.config.eventBusName, Source: this.config.source, DetailType: this.#detailType(event.channel), Detail: event.body });
-          sent.push(index);
-        } catch (err) {
-          failed.push({ index, code: 'TemplateError', message: (err as Error).message, retryable: false });
-        }
-      }
-      if (entries.length === 0) continue;
+    const entry = (event: OutboundEvent): PutEventsRequestEntry => ({
+      EventBusName: this.config.eventBusName,
+      Source: this.config.source,
+      DetailType: this.#detailType(event.channel),
+      Detail: event.body,
+    });
+    return sendInRequests(batch, 200, entry, async (entries, indexes) => {
       let output;
       try {
         output = await this.#client.send(new PutEventsCommand({ Entries: entries }), { abortSignal: signal });
@@ -59,12 +52,10 @@ export class EventBridgeDestination implements Destination {
       if (output.Entries?.length !== entries.length) {
         throw awsError('EventBridge PutEvents', new Error(`answered ${output.Entries?.length ?? 0} entries for ${entries.length}`));
       }
-      output.Entries.forEach((entry, k) => {
-        if (entry.ErrorCode === undefined || entry.ErrorCode === null || entry.ErrorCode === '') return;
-        failed.push({ index: sent[k]!, code: entry.ErrorCode, message: entry.ErrorMessage ?? entry.ErrorCode, retryable: RETRYABLE_CODES.has(entry.ErrorCode) });
-      });
-    }
-    return { failed };
+      return output.Entries.flatMap((answer, k) =>
+        answer.ErrorCode ? [{ index: indexes[k]!, code: answer.ErrorCode, message: answer.ErrorMessage ?? answer.ErrorCode, retryable: RETRYABLE_CODES.has(answer.ErrorCode) }] : [],
+      );
+    });
   }
 
   async close(): Promise<void> {

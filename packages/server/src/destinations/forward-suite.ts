@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { DestinationConfigInput } from '../config/destinations-schema.js';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
+import { postEvents } from '../test-support/http-publish.js';
 import { TcpProxy } from '../test-support/tcp-proxy.js';
+import { eventually } from '../test-support/until.js';
 import { TestClient, settle, type Frame } from '../test-support/ws-client.js';
 
 /** The documented message body, parsed. */
@@ -38,30 +40,10 @@ export interface ServiceSink {
 
 const DROPPER = 'export function onPublish(ctx) { return ctx.events.filter((e) => !e.payload.drop); }\n';
 
-async function eventually<T>(read: () => Promise<T> | T, check: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const gauge = (server: TestServer, line: string): number | undefined => {
   const match = server.switchboard.core.metrics.registry.render().split('\n').find((l) => l.startsWith(line + ' '));
   return match === undefined ? undefined : Number(match.slice(line.length + 1));
 };
-
-async function postEvents(server: TestServer, channel: string, events: unknown[]): Promise<{ successful: { identifier: string; index: number }[]; failed: { identifier: string; index: number; code: number; message: string }[] }> {
-  const res = await fetch(`${server.httpUrl}/event`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': TEST_KEY },
-    body: JSON.stringify({ channel, events: events.map((e) => JSON.stringify(e)) }),
-  });
-  assert.equal(res.status, 200);
-  return (await res.json()) as never;
-}
 
 const identifiers = (reply: Frame | { successful: unknown }): string[] => (reply['successful' as keyof typeof reply] as { identifier: string }[]).map((s) => s.identifier);
 
@@ -128,7 +110,7 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
         const before = (await sink.received()).length;
         const ws1 = await pub.publish('w1', '/default/room/1', [{ n: 1 }, { n: 2 }, { n: 3 }], TEST_KEY);
         const ws2 = await pub.publish('w2', '/default/room/1', [{ n: 4 }], TEST_KEY);
-        const http = await postEvents(server, '/default/room/1', [{ n: 5 }, { n: 6 }]);
+        const http = await postEvents(server.httpUrl, '/default/room/1', [{ n: 5 }, { n: 6 }]);
         const ids = [...identifiers(ws1), ...identifiers(ws2), ...identifiers(http)];
         assert.equal(ids.length, 6);
         const got = await eventually(sink.received, (r) => r.length >= before + 6, 'six forwarded events');
@@ -172,7 +154,7 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
           const failed = reply['failed'] as { index: number; code: number; message: string }[];
           assert.deepEqual(failed.map((f) => [f.index, f.code]), [[0, 503], [1, 503]]);
           assert.match(failed[0]!.message, /^Not forwarded to out \(Unavailable\)/);
-          const http = await postEvents(server, '/default/room/1', [{ down: 3 }]);
+          const http = await postEvents(server.httpUrl, '/default/room/1', [{ down: 3 }]);
           assert.deepEqual([http.successful.length, http.failed.length], [0, 1]);
           await settle(150);
           assert.equal(sub.data('s').length, seen, 'nothing was broadcast');

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { parseChannel } from '@switchboard/protocol';
 import { createLogger } from '../log/logger.js';
-import { TEST_KEY, startTestServer } from '../test-support/server.js';
+import { postEvents } from '../test-support/http-publish.js';
+import { startTestServer } from '../test-support/server.js';
 import { DestinationError } from './types.js';
 import { KafkaDestination } from './kafka.js';
 
@@ -68,8 +69,7 @@ describe('Kafka destination (no broker here)', () => {
     try {
       const health = await fetch(`${server.httpUrl}/healthz`);
       assert.deepEqual([health.status, await health.json()], [503, { status: 'destination unavailable', destinations: ['kafka'] }]);
-      const res = await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel: '/default/a', events: ['1'] }) });
-      const reply = (await res.json()) as { successful: unknown[]; failed: { code: number; message: string }[] };
+      const reply = await postEvents(server.httpUrl, '/default/a', [1]);
       assert.deepEqual(reply.successful, []);
       assert.deepEqual(reply.failed.map((f) => f.code), [503]);
       assert.match(reply.failed[0]!.message, /^Not forwarded to kafka \(Unavailable\)/);

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { DestinationConfigInput } from '../config/destinations-schema.js';
 import { RecordingEndpoint, verifiedSigV4, type Answer, type RecordedRequest } from '../test-support/recording-endpoint.js';
+import { postEvents } from '../test-support/http-publish.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient, settle } from '../test-support/ws-client.js';
 import { destinationContract } from './contract.js';
@@ -74,11 +75,7 @@ describe('forwarding to Amazon SQS (local endpoint)', () => {
     await server.close();
     await endpoint.close();
   });
-  const post = async (channel: string, events: unknown[]) =>
-    (await (await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel, events: events.map((e) => JSON.stringify(e)) }) })).json()) as {
-      successful: { identifier: string; index: number }[];
-      failed: { identifier: string; index: number; code: number; message: string }[];
-    };
+  const post = (channel: string, events: unknown[]) => postEvents(server.httpUrl, channel, events);
 
   it('sends a signed SendMessageBatch with the envelopes, the channel as FIFO group and the event id as deduplication id', async () => {
     endpoint.requests.length = 0;

@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { DestinationConfig } from '../config/destinations-schema.js';
-import { awsClientConfig, awsError, awsRequests } from './aws.js';
+import { awsClientConfig, awsError, sendInRequests } from './aws.js';
 import { compileTemplate, type Template } from './template.js';
 import type { Destination, EntryFailure, OutboundEvent, SendResult } from './types.js';
 
@@ -34,31 +34,24 @@ export class SqsDestination implements Destination {
 
   async send(batch: readonly OutboundEvent[], signal: AbortSignal): Promise<SendResult> {
     if (this.#closed) throw awsError('SQS', new Error('destination closed'));
-    const failed: EntryFailure[] = [];
-    for (const indexes of awsRequests(batch, 100)) {
-      const entries: SendMessageBatchRequestEntry[] = [];
-      for (const index of indexes) {
-        const entry = this.#entry(batch[index]!, index);
-        if ('code' in entry) failed.push(entry);
-        else entries.push(entry);
-      }
-      if (entries.length === 0) continue;
+    return sendInRequests(batch, 100, (event, index) => this.#entry(event, index), async (entries) => {
       let output;
       try {
         output = await this.#client.send(new SendMessageBatchCommand({ QueueUrl: this.config.queueUrl, Entries: entries }), { abortSignal: signal });
       } catch (err) {
         throw awsError('SQS SendMessageBatch', err);
       }
+      const failed: EntryFailure[] = [];
       const answered = new Set(output.Successful?.map((s) => s.Id));
       for (const entry of output.Failed ?? []) {
         answered.add(entry.Id);
-        failed.push({ index: Number(entry.Id?.slice(1)), code: entry.Code ?? 'Unknown', message: entry.Message ?? 'SQS refused the message', retryable: entry.SenderFault !== true });
+        failed.push({ index: indexOf(entry.Id), code: entry.Code ?? 'Unknown', message: entry.Message ?? 'SQS refused the message', retryable: entry.SenderFault !== true });
       }
       for (const entry of entries.filter((e) => !answered.has(e.Id))) {
-        failed.push({ index: Number(entry.Id?.slice(1)), code: 'NotConfirmed', message: 'SQS did not answer for this message', retryable: true });
+        failed.push({ index: indexOf(entry.Id), code: 'NotConfirmed', message: 'SQS did not answer for this message', retryable: true });
       }
-    }
-    return { failed };
+      return failed;
+    });
   }
 
   async close(): Promise<void> {
@@ -67,17 +60,16 @@ export class SqsDestination implements Destination {
   }
 
   /** Entry ids are `e<index in batch>`: unique in a request, and they lead back to the event. */
-  #entry(event: OutboundEvent, index: number): SendMessageBatchRequestEntry | EntryFailure {
+  #entry(event: OutboundEvent, index: number): SendMessageBatchRequestEntry {
     const entry: SendMessageBatchRequestEntry = {
       Id: `e${index}`,
       MessageBody: event.body,
       MessageAttributes: { 'switchboard-channel': { DataType: 'String', StringValue: event.channel.path } },
     };
-    if (this.#group === undefined) return entry;
-    try {
-      return { ...entry, MessageGroupId: this.#group(event.channel), MessageDeduplicationId: event.id };
-    } catch (err) {
-      return { index, code: 'TemplateError', message: (err as Error).message, retryable: false };
-    }
+    return this.#group === undefined ? entry : { ...entry, MessageGroupId: this.#group(event.channel), MessageDeduplicationId: event.id };
   }
+}
+
+function indexOf(id: string | undefined): number {
+  return Number(id?.slice(1));
 }

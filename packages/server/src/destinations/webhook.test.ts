@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { timingSafeEqual } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { RecordingEndpoint, type RecordedRequest } from '../test-support/recording-endpoint.js';
-import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
+import { postEvents } from '../test-support/http-publish.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 import { settle } from '../test-support/ws-client.js';
 import { destinationContract } from './contract.js';
 import { SIGNATURE_HEADER, WebhookDestination, webhookSignature } from './webhook.js';
@@ -51,11 +52,7 @@ describe('forwarding to a webhook (local receiver)', () => {
     await server.close();
     await receiver.close();
   });
-  const post = async (channel: string, events: unknown[]) =>
-    (await (await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel, events: events.map((e) => JSON.stringify(e)) }) })).json()) as {
-      successful: { identifier: string; index: number }[];
-      failed: { identifier: string; index: number; code: number; message: string }[];
-    };
+  const post = (channel: string, events: unknown[]) => postEvents(server.httpUrl, channel, events);
 
   it('POSTs the batch as {"events": [...]} with a signature the receiver can verify', async () => {
     receiver.requests.length = 0;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigFile, parseConfig } from '../config/load.js';
+import { postEvents } from '../test-support/http-publish.js';
 import { startTestServer, TEST_KEY } from '../test-support/server.js';
 
 // docs/forwarding.md and examples/forwarding/: every documented configuration is an example file
@@ -52,8 +53,7 @@ describe('examples/forwarding (docs/forwarding.md)', () => {
       namespaces: [{ name: 'default', forward: ['good'] }, { name: 'chat', forward: ['bad'] }],
     });
     try {
-      const post = async (channel: string) =>
-        (await (await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel, events: ['{"total":3}'] }) })).json()) as { successful: unknown[]; failed: { code: number; message: string }[] };
+      const post = (channel: string) => postEvents(server.httpUrl, channel, [{ total: 3 }]);
       assert.equal((await post('/default/orders')).successful.length, 1);
       const refused = await post('/chat/orders');
       assert.deepEqual(refused.failed.map((f) => f.code), [502]);
