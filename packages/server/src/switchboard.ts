@@ -9,6 +9,7 @@ import { createBroker } from './broker/create.js';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
 import type { Config } from './config/schema.js';
+import { Forwarder, type DestinationFactory } from './destinations/forwarder.js';
 import { LocalFanout } from './fanout/fanout.js';
 import { FunctionService } from './functions/service.js';
 import { HandlerRegistry } from './handlers/registry.js';
@@ -35,6 +36,8 @@ export interface SwitchboardOptions {
    * (`switchboard dev`); otherwise they go to AWS. @default false
    */
   embeddedDataStores?: boolean;
+  /** Builds the configured destinations. @default the real clients, loaded on demand */
+  destinations?: DestinationFactory;
 }
 
 /** Where a started server listens. */
@@ -79,6 +82,7 @@ export class Switchboard {
       auth: new AuthService(createAuthorizers(config.auth, log, this.#functions, config.server.host)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
       handlers: new HandlerRegistry(config, this.#functions, log, { embeddedDataStores: options.embeddedDataStores ?? false }),
+      forwarder: new Forwarder(config, log, metrics.registry, options.destinations),
       log,
       metrics,
     };
@@ -121,7 +125,8 @@ export class Switchboard {
   }
 
   /**
-   * Starts and checks every configured function, starts the data sources and the broker, and
+   * Starts and checks every configured function, starts the data sources, the broker and the
+   * destinations, and
    * listens. `port` 0 picks a free port.
    *
    * @throws FunctionStartError naming each function option that cannot start, and why; nothing listens then.
@@ -131,6 +136,7 @@ export class Switchboard {
     await this.#functions.start();
     await this.core.handlers.start();
     await this.core.fanout.start();
+    await this.core.forwarder.start();
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(port, host, () => {
@@ -157,7 +163,9 @@ export class Switchboard {
    * (503) while it keeps listening, lets in-flight operations finish and answer, closes every
    * WebSocket with 1001 (reconnect, to another node behind a load balancer) and waits for them;
    * then stops listening and waits for in-flight HTTP requests. All of it within
-   * `server.shutdownTimeoutMs`, after which what is left is cut. Then the broker closes.
+   * `server.shutdownTimeoutMs`, after which what is left is cut. Then the broker closes. `async`
+   * destinations get what is left of that time (half a second at least) to send their queues;
+   * what they still hold is logged event by event and counted.
    */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -165,6 +173,7 @@ export class Switchboard {
   }
 
   async #shutdown(): Promise<void> {
+    const forwardDeadline = Date.now() + this.core.config.server.shutdownTimeoutMs;
     this.#state.ready = false;
     clearInterval(this.#keepAlive);
     clearInterval(this.#ageSweep);
@@ -182,7 +191,8 @@ export class Switchboard {
       await closed;
     }
     await this.core.handlers.close();
-    await Promise.all([this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
+    const forwarded = this.core.forwarder.close(Math.max(forwardDeadline, Date.now() + 500));
+    await Promise.all([forwarded, this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
   }
 }
 

@@ -6,6 +6,7 @@ import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
 import { checkDataSources, dataSourceList, functionOrDataSource, isDataSourceIntegration, movedDataSource } from './datasource-schema.js';
 import { protection } from './protection-schema.js';
+import { destination, destinationName } from './destinations-schema.js';
 
 export { configuredModes };
 
@@ -48,6 +49,8 @@ const namespace = z
     /** A function handler, or `{ dataSource }` for the code file's `{ request, response }` export. */
     onPublish: functionOrDataSource(functionHandler).optional(),
     onSubscribe: functionOrDataSource(functionHandler).optional(),
+    /** Names from the top-level `destinations` list: every event this namespace broadcasts goes there too. */
+    forward: z.array(destinationName).optional(),
   })
   .strict()
   .superRefine((ns, ctx) => {
@@ -128,6 +131,8 @@ export const configSchema = z
     broker: broker.default({ type: 'memory' }),
     /** Data sources that code handlers call (docs/data-sources.md). */
     dataSources: dataSourceList,
+    /** Where namespaces forward their events (`docs/forwarding.md`). */
+    destinations: z.array(destination).default([]),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -157,13 +162,31 @@ export const configSchema = z
       checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
     });
     checkDataSources(config, ctx);
+    checkDestinations(config, ctx);
   });
+
+/** Destination names are unique, and every `forward` entry names one, once. */
+function checkDestinations(config: { destinations: { name: string }[]; namespaces: { forward?: string[] | undefined }[] }, ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  config.destinations.forEach((d, i) => {
+    if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'name'], message: `duplicate destination "${d.name}"` });
+    names.add(d.name);
+  });
+  config.namespaces.forEach((ns, i) => {
+    ns.forward?.forEach((name, j) => {
+      const path = ['namespaces', i, 'forward', j];
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `no destination named "${name}" in destinations` });
+      else if (ns.forward?.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path, message: `destination "${name}" is listed twice` });
+    });
+  });
+}
 
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;
 export type CodeHandlerConfig = z.infer<typeof codeHandler>;
 export type NamespaceConfig = z.infer<typeof namespace>;
 
 export type BrokerConfig = z.infer<typeof broker>;
+export type { DestinationConfig } from './destinations-schema.js';
 
 /** A validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;

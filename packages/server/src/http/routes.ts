@@ -49,8 +49,10 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
     // Not ready while starting or stopping, and while the broker is unreachable: a load balancer
     // then sends new clients to nodes that can deliver. Connected clients stay connected.
-    const status = !state.ready ? 'unavailable' : core.fanout.brokerReady ? 'ok' : 'broker unavailable';
-    return sendJson(res, status === 'ok' ? 200 : 503, { status });
+    // Likewise while a `required` destination is down: publishes to its namespaces would fail.
+    const down = core.forwarder.requiredDown();
+    const status = !state.ready ? 'unavailable' : !core.fanout.brokerReady ? 'broker unavailable' : down.length > 0 ? 'destination unavailable' : 'ok';
+    return sendJson(res, status === 'ok' ? 200 : 503, down.length > 0 ? { status, destinations: down } : { status });
   }
   if (path === '/metrics' && core.config.server.metrics) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
