@@ -1,3 +1,5 @@
+import { ProtocolError } from '@switchboard/protocol';
+import type { DataSource } from '../datasources/types.js';
 import type { Logger } from '../log/logger.js';
 import { codeContext, lambdaEvent, type HandlerInput } from './context.js';
 import type { InvokeCall, InvokeOutcome, Invoker } from '../functions/types.js';
@@ -13,14 +15,8 @@ export interface HandlerSpec {
   readonly timeoutMs: number;
   /** Lambda `context.functionName`, and the `handler` tag in logs. */
   readonly name: string;
-  /** Code handlers: the Lambda data source their `request(ctx)` / `response(ctx)` form calls. */
-  readonly dataSource?: DataSourceSpec | undefined;
-}
-
-/** A Lambda data source: `request(ctx)` returns `{ operation: 'Invoke', payload }`, the function gets `payload`. */
-export interface DataSourceSpec {
-  readonly invoker: Invoker;
-  readonly name: string;
+  /** Code handlers: the data source their `request(ctx)` / `response(ctx)` form calls. */
+  readonly dataSource?: DataSource | undefined;
 }
 
 /** Counts of fire-and-forget (`EVENT`) invocations, for logs and metrics. */
@@ -107,36 +103,33 @@ export class NamespaceHandlers {
   }
 
   /**
-   * The request/response form (AppSync's code handler with a Lambda data source): `request(ctx)`
-   * gave `{ operation: 'Invoke', payload }`; the data source function gets `payload`; then
-   * `response(ctx)` runs with `ctx.result` (or `ctx.error`) and the stash of `request`.
+   * The request/response form (AppSync's code handler with a data source): `request(ctx)` gave
+   * the data source's request; the data source runs it (on this thread, within its `timeoutMs`
+   * and the handler's deadline); then `response(ctx)` runs with `ctx.result` / `ctx.error` and
+   * the stash of `request`. A data source error that `response` neither raised (`util.error`)
+   * nor acknowledged (`util.appendError`) fails the operation with `DataSourceError`, so an event
+   * is never broadcast as if it had been saved when saving it failed.
    */
   async #viaDataSource(spec: HandlerSpec, call: InvokeCall, step: Extract<InvokeOutcome, { status: 'data-source' }>): Promise<InvokeOutcome> {
     const source = spec.dataSource;
-    const request = step.request as { operation?: unknown; payload?: unknown } | null;
-    if (source === undefined || request === null || typeof request !== 'object' || request.operation !== 'Invoke') {
-      const message = source === undefined
-        ? 'the handler uses the request/response form but the namespace has no dataSource'
-        : 'request(ctx) must return { operation: "Invoke", payload } for a Lambda data source';
+    if (source === undefined) {
+      const message = `the ${call.operation} export uses the request/response form but the namespace's ${call.operation} names no dataSource`;
       this.log.error('handler threw', { ...call.tags, error: { name: 'DataSourceError', message } });
       return { status: 'threw', name: 'DataSourceError', message };
     }
-    const result = await this.#send(source.invoker, {
-      kind: 'function',
-      operation: call.operation,
-      payload: request.payload ?? null,
-      requestId: call.requestId,
-      functionName: source.name,
-      deadline: call.deadline,
-      tags: { ...call.tags, dataSource: source.name },
-    });
-    const ctx = {
-      ...(call.payload as Record<string, unknown>),
-      stash: step.stash,
-      result: result.status === 'ok' ? result.value : null,
-      error: result.status === 'threw' ? { message: result.message, type: result.name } : null,
-    };
-    return this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
+    const operation = call.operation === 'onSubscribe' ? 'onSubscribe' : 'onPublish';
+    const deadline = Math.min(call.deadline, Date.now() + source.timeoutMs);
+    const answer = await source.invoke(step.request, { operation, requestId: call.requestId, deadline, tags: call.tags });
+    const ctx = { ...(call.payload as Record<string, unknown>), stash: step.stash, result: answer.result ?? null, error: answer.error ?? null };
+    const outcome = await this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
+    if (answer.error !== undefined && outcome.status === 'ok' && (outcome.appendedErrors?.length ?? 0) === 0) {
+      this.log.error('data source error not handled by response(ctx)', { ...call.tags, dataSource: source.name, errorType: answer.error.type });
+      throw new ProtocolError(
+        'DataSourceError',
+        `The ${call.operation} data source ${source.name} failed (${answer.error.type}); see the server log for request ${call.requestId}`,
+      );
+    }
+    return outcome;
   }
 
   /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
@@ -161,6 +154,7 @@ export class NamespaceHandlers {
       requestId: input.requestId,
       functionName: spec.name,
       deadline: Date.now() + spec.timeoutMs,
+      ...(input.authMode !== undefined && { authMode: input.authMode }),
       tags: { namespace: this.namespace, channel: input.channel.path, requestId: input.requestId, handler: `${spec.name}:${operation}` },
     };
   }

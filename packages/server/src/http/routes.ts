@@ -4,6 +4,7 @@ import { ProtocolError, isProtocolError, isRecord } from '@switchboard/protocol'
 import { requestHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
+import type { Protection } from '../protection/protection.js';
 import { readBody } from './body.js';
 import { readHistory } from './history-route.js';
 import { Cors } from './cors.js';
@@ -16,15 +17,17 @@ export interface HttpState {
 }
 
 /**
- * The HTTP API: `POST /event` (publish), `OPTIONS` (CORS preflight), `GET /healthz`. Every
- * response carries `x-amzn-RequestId`; errors are `{ errors: [{ errorType, message, errorCode }] }`.
+ * The HTTP API: `POST /event` (publish, with its CORS preflight `OPTIONS /event`), `GET /healthz`,
+ * `GET /metrics`. Every response carries `x-amzn-RequestId`; errors are
+ * `{ errors: [{ errorType, message, errorCode }] }`. CORS applies to `/event` only: no other page
+ * may read health or metrics from a browser.
  */
-export function createRequestListener(core: Core, state: HttpState): RequestListener {
+export function createRequestListener(core: Core, state: HttpState, protection: Protection): RequestListener {
   const cors = new Cors(core.config.server.corsOrigins);
   return (req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
-    route(core, state, cors, req, res, requestId).catch((err: unknown) => {
+    route(core, state, cors, protection, req, res, requestId).catch((err: unknown) => {
       if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
         core.log.error('http request failed', { requestId, err });
       }
@@ -37,16 +40,29 @@ export function createRequestListener(core: Core, state: HttpState): RequestList
   };
 }
 
-async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
-  if (req.method === 'OPTIONS') return cors.preflight(req, res);
-  cors.apply(req, res);
+  if (path === '/event') {
+    if (req.method === 'OPTIONS') return cors.preflight(req, res);
+    cors.apply(req, res);
+  }
   if (path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
     // Not ready while starting or stopping, and while the broker is unreachable: a load balancer
     // then sends new clients to nodes that can deliver. Connected clients stay connected.
-    const status = !state.ready ? 'unavailable' : !core.fanout.brokerReady ? 'broker unavailable' : core.history?.ready === false ? 'history unavailable' : 'ok';
-    return sendJson(res, status === 'ok' ? 200 : 503, { status });
+    // Likewise while a `required` destination is down (publishes to its namespaces would fail), and
+    // while the history store is unreachable (publishes to namespaces with history would).
+    const down = core.forwarder.requiredDown();
+    const status = !state.ready
+      ? 'unavailable'
+      : !core.fanout.brokerReady
+        ? 'broker unavailable'
+        : down.length > 0
+          ? 'destination unavailable'
+          : core.history?.ready === false
+            ? 'history unavailable'
+            : 'ok';
+    return sendJson(res, status === 'ok' ? 200 : 503, down.length > 0 ? { status, destinations: down } : { status });
   }
   if (path === '/metrics' && core.config.server.metrics) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
@@ -60,6 +76,13 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
+  const refusal = protection.admitPublish(req);
+  if (refusal !== undefined) {
+    // Refused before the body is read: close rather than read the rest of it.
+    res.setHeader('connection', 'close');
+    if (refusal.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(refusal.retryAfterSeconds));
+    return sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
+  }
 
   const raw = await readBody(req, core.limits.httpBodyBytes);
   const body = parseJson(raw);
@@ -75,7 +98,7 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     headers: requestHeaders(req.headers),
     requestId,
     signedBody: () => raw,
-    sourceIp: req.socket.remoteAddress,
+    sourceIp: protection.clientIp(req),
   });
   core.metrics.publishes.inc(HTTP);
   sendJson(res, 200, result);

@@ -11,7 +11,7 @@ export interface ServerMetrics {
   readonly deliveries: Counter;
   /** Error replies sent to clients, by errorType and transport. */
   readonly errors: Counter;
-  /** Connections the server closed, by reason (`slow_consumer`, `connection_age`, `shutdown`). */
+  /** Connections the server closed, by reason (`slow_consumer`, `connection_age`, `shutdown`, `idle`, `token_expired`). */
   readonly disconnects: Counter;
 }
 

@@ -1,6 +1,7 @@
 import type { Limits } from '@switchboard/protocol';
 import type { AuthService } from '../auth/authorize.js';
 import type { Config } from '../config/schema.js';
+import type { Forwarder } from '../destinations/forwarder.js';
 import type { LocalFanout } from '../fanout/fanout.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
 import type { HistoryService } from '../history/service.js';
@@ -18,6 +19,8 @@ export interface Core {
   readonly handlers: HandlerRegistry;
   /** Namespaces with history; undefined when none has it. */
   readonly history: HistoryService | undefined;
+  /** The namespaces' destinations (`forward`). */
+  readonly forwarder: Forwarder;
   readonly log: Logger;
   readonly metrics: ServerMetrics;
 }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ProtocolError, type PublishResult } from '@switchboard/protocol';
+import { ProtocolError, type Channel, type PublishResult } from '@switchboard/protocol';
+import type { AuthGrant } from '../auth/types.js';
 import type { BrokerEvent } from '../broker/types.js';
+import { withRefusals } from '../destinations/forwarder.js';
 import type { HandlerInput } from '../handlers/context.js';
+import type { PublishDecision } from '../handlers/outcome.js';
 import type { Core } from './core.js';
 import { validateEvents } from './events.js';
 import { authorizeOperation, type OperationRequest } from './operation.js';
@@ -14,9 +17,10 @@ export interface PublishRequest extends OperationRequest {
 
 /**
  * Publishes a batch, the same way for WebSocket and HTTP: channel syntax, namespace, auth
- * (publish modes), events, the namespace's onPublish handler, then the broker. Every event gets an
- * identifier (the `id` handlers see), reported back in `successful` or `failed`; events a handler
- * drops are in neither (D9).
+ * (publish modes), events, the namespace's onPublish handler, `required` destinations, the
+ * broker, then `async` destinations. Every event gets an identifier (the `id` handlers see),
+ * reported back in `successful` or `failed`; events a handler drops are in neither (D9) and are
+ * not forwarded.
  *
  * @throws ProtocolError for anything the client must hear about.
  */
@@ -25,10 +29,7 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
   const payloads = validateEvents(request.events, core.limits);
   const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const handlers = core.handlers.get(namespace.name);
-  if (handlers === undefined) {
-    await broadcast(core, channel.path, events, request.requestId);
-    return { successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
-  }
+  if (handlers === undefined) return deliver(core, request.requestId, channel, grant, unchanged(events));
   const input: HandlerInput = {
     operation: 'PUBLISH',
     channel,
@@ -36,18 +37,44 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
     headers: request.headers,
     requestId: request.requestId,
     events: events.map((e, i) => ({ id: e.id, payload: payloads[i] })),
+    authMode: grant.mode,
   };
   if (!handlers.decidesPublish) {
-    await broadcast(core, channel.path, events, request.requestId);
+    const result = await deliver(core, request.requestId, channel, grant, unchanged(events));
     handlers.fireAndForget(input);
-    return { successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+    return result;
   }
-  const decision = await handlers.onPublish(input);
-  if (decision.broadcast.length > 0) await broadcast(core, channel.path, decision.broadcast, request.requestId);
-  return { successful: decision.successful, failed: decision.failed };
+  return deliver(core, request.requestId, channel, grant, await handlers.onPublish(input));
 }
 
-async function broadcast(core: Core, channel: string, events: BrokerEvent[], requestId: string): Promise<void> {
+/**
+ * The end of every publish: what the handler let through goes to the namespace's `required`
+ * destinations, then what they confirmed is broadcast, then queued for its `async` ones
+ * (`destinations/forwarder.ts`). Events forwarding refused move from `successful` to `failed`.
+ */
+async function deliver(core: Core, requestId: string, channel: Channel, grant: AuthGrant, decision: PublishDecision): Promise<PublishResult> {
+  if (!core.forwarder.forwards(channel.namespace)) {
+    if (decision.broadcast.length > 0) await broadcast(core, channel.path, decision.broadcast, requestId);
+    return { successful: decision.successful, failed: decision.failed };
+  }
+  const plan = await core.forwarder.prepare({ channel, grant }, decision.broadcast);
+  if (plan.broadcast.length > 0) {
+    try {
+      await broadcast(core, channel.path, plan.broadcast, requestId);
+    } catch (err) {
+      plan.abort();
+      throw err;
+    }
+  }
+  plan.commit();
+  return withRefusals(decision, plan.refused);
+}
+
+function unchanged(events: BrokerEvent[]): PublishDecision {
+  return { broadcast: events, successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+}
+
+async function broadcast(core: Core, channel: string, events: readonly BrokerEvent[], requestId: string): Promise<void> {
   try {
     const namespace = namespaceOf(channel);
     if (core.history?.has(namespace)) await core.history.publish(namespace, { channel, events });
