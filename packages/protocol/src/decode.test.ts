@@ -38,6 +38,19 @@ describe('decodeClientMessage', () => {
     assert.equal(err.id, 'x');
   });
 
+  it('answers a type naming a built-in object property with UnsupportedOperation in an error frame', () => {
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf']) {
+      const err = decodeError(JSON.stringify({ type, id: 'x', channel: '/default/a', events: ['1'] }));
+      assert.equal(err.replyType, 'error', type);
+      assert.equal(err.errorType, 'UnsupportedOperation', type);
+      assert.equal(err.id, 'x');
+    }
+  });
+
+  it('decodes a client ka, which needs no answer', () => {
+    assert.deepEqual(decodeClientMessage('{"type":"ka"}'), { type: 'ka' });
+  });
+
   it('answers invalid JSON, non-objects and a missing type with BadRequestException in an error frame', () => {
     for (const text of ['', '{', 'null', '[]', '"s"', '{}', '{"type":1}']) {
       const err = decodeError(text);

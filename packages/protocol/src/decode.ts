@@ -18,11 +18,15 @@ export class DecodeError extends ProtocolError {
   }
 }
 
-const REPLY_TYPE: Record<string, ErrorReplyType> = {
-  subscribe: 'subscribe_error',
-  unsubscribe: 'unsubscribe_error',
-  publish: 'publish_error',
-};
+/**
+ * The error frame that answers each operation. A `Map`, not an object literal: a client's `type`
+ * such as `constructor` or `__proto__` must not find an inherited property.
+ */
+const REPLY_TYPE: ReadonlyMap<string, ErrorReplyType> = new Map([
+  ['subscribe', 'subscribe_error'],
+  ['unsubscribe', 'unsubscribe_error'],
+  ['publish', 'publish_error'],
+]);
 
 /**
  * Decodes one text frame into a client message, checking the envelope only: JSON object, known
@@ -48,8 +52,8 @@ export function decodeClientMessage(text: string): ClientMessage {
   if (typeof type !== 'string') {
     throw new DecodeError('BadRequestException', 'Message has no string "type"', 'error', echoId);
   }
-  if (type === 'connection_init') return { type };
-  const replyType = REPLY_TYPE[type];
+  if (type === 'connection_init' || type === 'ka') return { type };
+  const replyType = REPLY_TYPE.get(type);
   if (replyType === undefined) {
     throw new DecodeError('UnsupportedOperation', `Operation "${type.slice(0, 40)}" is not supported`, 'error', echoId);
   }

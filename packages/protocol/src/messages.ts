@@ -9,6 +9,11 @@ export interface ConnectionInitMessage {
   type: 'connection_init';
 }
 
+/** A client keep-alive (some AWS clients send it after a long silence); it is ignored. */
+export interface KeepAliveMessage {
+  type: 'ka';
+}
+
 export interface SubscribeMessage {
   type: 'subscribe';
   id: string;
@@ -30,7 +35,7 @@ export interface PublishMessage {
   authorization?: AuthHeaders;
 }
 
-export type ClientMessage = ConnectionInitMessage | SubscribeMessage | UnsubscribeMessage | PublishMessage;
+export type ClientMessage = ConnectionInitMessage | KeepAliveMessage | SubscribeMessage | UnsubscribeMessage | PublishMessage;
 
 // Server -> client.
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, KA_FRAME } from '@switchboard/protocol';
+import { CLOSE_CODES } from '@switchboard/protocol';
 import { AuthService } from './auth/authorize.js';
 import { createAuthorizers } from './auth/create.js';
 import { createBroker } from './broker/create.js';
@@ -145,7 +145,7 @@ export class Switchboard {
       });
     });
     this.#keepAlive = setInterval(() => {
-      for (const connection of this.#realtime.connections) connection.send(KA_FRAME);
+      for (const connection of this.#realtime.connections) connection.keepAlive();
     }, this.core.limits.keepAliveMs);
     // One sweep closes connections past their age, idle ones and those with an expired credential.
     const limits = this.core.config.limits;

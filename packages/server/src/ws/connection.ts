@@ -43,6 +43,8 @@ export class Connection {
   #queued = 0;
   #closed = false;
   #draining = false;
+  /** `ka` goes only to connections that got `connection_ack`: clients take the first frame after `connection_init` as the ack. */
+  #acked = false;
 
   readonly #sourceIp: string | undefined;
 
@@ -79,9 +81,11 @@ export class Connection {
     }
     if (message.type === 'connection_init') {
       this.send(connectionAckFrame(this.#core.limits.connectionTimeoutMs));
+      this.#acked = true;
       this.send(KA_FRAME);
       return;
     }
+    if (message.type === 'ka') return;
     const replyType = REPLY_TYPE[message.type];
     if (this.#draining) {
       this.#reject(replyType, message.id, new ProtocolError('ServiceUnavailableException', 'The server is shutting down; reconnect and retry'));
@@ -113,6 +117,11 @@ export class Connection {
     if (now - this.openedAt < this.#core.limits.connectionAgeMs) return;
     this.#core.metrics.disconnects.inc({ reason: 'connection_age' });
     this.close(CLOSE_CODES.ConnectionAgeExceeded.code, 'connection age limit reached');
+  }
+
+  /** Sends `ka` if the connection has been acked; called by the server's one keep-alive timer. */
+  keepAlive(): void {
+    if (this.#acked) this.send(KA_FRAME);
   }
 
   /** Sends a text frame, or closes the connection as a slow consumer when its send buffer is full. */
@@ -169,7 +178,7 @@ export class Connection {
     this.#subscriptions.clear();
   }
 
-  async #run(message: Exclude<ClientMessage, { type: 'connection_init' }>): Promise<void> {
+  async #run(message: Exclude<ClientMessage, { type: 'connection_init' | 'ka' }>): Promise<void> {
     if (this.#closed) return;
     switch (message.type) {
       case 'subscribe':
