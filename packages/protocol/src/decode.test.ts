@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DecodeError, decodeClientMessage } from './decode.js';
 
-function decodeError(text: string): DecodeError {
+function decodeError(text: string, maxDepth?: number): DecodeError {
   try {
-    decodeClientMessage(text);
+    decodeClientMessage(text, maxDepth);
   } catch (err) {
     assert.ok(err instanceof DecodeError);
     return err;
@@ -45,6 +45,14 @@ describe('decodeClientMessage', () => {
       assert.equal(err.errorType, 'UnsupportedOperation', type);
       assert.equal(err.id, 'x');
     }
+  });
+
+  it('refuses a frame nested deeper than the limit before parsing it', () => {
+    const err = decodeError(`{"type":"publish","id":"p","payload":${'['.repeat(129)}${']'.repeat(129)}}`);
+    assert.equal(err.errorType, 'BadRequestException');
+    assert.match(err.message, /nested deeper than 128 levels/);
+    assert.deepEqual(decodeClientMessage('{"type":"ka","x":[[]]}', 3), { type: 'ka' });
+    assert.match(decodeError('{"type":"ka","x":[[[]]]}', 3).message, /nested deeper than 3/);
   });
 
   it('decodes a client ka, which needs no answer', () => {

@@ -1,5 +1,7 @@
 import { ProtocolError, type ErrorType } from './errors.js';
 import { isValidId } from './ids.js';
+import { exceedsJsonDepth } from './json-depth.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { AuthHeaders, ClientMessage, ErrorReplyType } from './messages.js';
 
 /**
@@ -34,9 +36,14 @@ const REPLY_TYPE: ReadonlyMap<string, ErrorReplyType> = new Map([
  * of strings. Channel syntax and event contents are checked later, by the operation, so HTTP and
  * WebSocket share one set of rules.
  *
+ * A frame nested deeper than `maxDepth` is refused before it is parsed.
+ *
  * @throws DecodeError
  */
-export function decodeClientMessage(text: string): ClientMessage {
+export function decodeClientMessage(text: string, maxDepth: number = DEFAULT_LIMITS.jsonDepth): ClientMessage {
+  if (exceedsJsonDepth(text, maxDepth)) {
+    throw new DecodeError('BadRequestException', `Message is nested deeper than ${maxDepth} levels`, 'error', undefined);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

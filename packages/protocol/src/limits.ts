@@ -8,6 +8,11 @@ export interface Limits {
   subscriptionsPerConnection: number;
   /** Publishes per second on one connection (token bucket, burst of the same size). @default 25 */
   publishesPerSecond: number;
+  /**
+   * Deepest nesting of arrays and objects in an event, a WebSocket frame or an HTTP body. Checked
+   * by a linear scan before anything is parsed, the same for every namespace. @default 128
+   */
+  jsonDepth: number;
   /** Largest WebSocket frame a client may send. @default 1310720 (1.25 MiB: 5 events of 240 KiB plus framing) */
   frameBytes: number;
   /** Largest `POST /event` body. @default 1310720 */
@@ -29,6 +34,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   eventBytes: 240 * 1024,
   subscriptionsPerConnection: 200,
   publishesPerSecond: 25,
+  jsonDepth: 128,
   frameBytes: 1280 * 1024,
   httpBodyBytes: 1280 * 1024,
   sendBufferBytes: 4 * 1024 * 1024,

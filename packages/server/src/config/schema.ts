@@ -65,6 +65,7 @@ const limits = z
     eventBytes: positiveInt.default(DEFAULT_LIMITS.eventBytes),
     subscriptionsPerConnection: positiveInt.default(DEFAULT_LIMITS.subscriptionsPerConnection),
     publishesPerSecond: positiveInt.default(DEFAULT_LIMITS.publishesPerSecond),
+    jsonDepth: positiveInt.default(DEFAULT_LIMITS.jsonDepth),
     frameBytes: positiveInt.default(DEFAULT_LIMITS.frameBytes),
     httpBodyBytes: positiveInt.default(DEFAULT_LIMITS.httpBodyBytes),
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),

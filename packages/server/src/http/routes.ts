@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ProtocolError, isProtocolError, isRecord } from '@switchboard/protocol';
+import { ProtocolError, exceedsJsonDepth, isProtocolError, isRecord } from '@switchboard/protocol';
 import { requestHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
@@ -71,7 +71,7 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
   }
 
   const raw = await readBody(req, core.limits.httpBodyBytes);
-  const body = parseJson(raw);
+  const body = parseJson(raw, core.limits.jsonDepth);
   if (!isRecord(body)) throw new ProtocolError('BadRequestException', 'Request body must be a JSON object {"channel", "events"}');
   const { channel, events } = body;
   if (typeof channel !== 'string') throw new ProtocolError('BadRequestException', 'Request body "channel" must be a string');
@@ -92,7 +92,8 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
 
 const HTTP = { transport: 'http' } as const;
 
-function parseJson(text: string): unknown {
+function parseJson(text: string, maxDepth: number): unknown {
+  if (exceedsJsonDepth(text, maxDepth)) throw new ProtocolError('BadRequestException', `Request body is nested deeper than ${maxDepth} levels`);
   try {
     return JSON.parse(text);
   } catch {

@@ -73,7 +73,7 @@ export class Connection {
     if (this.#closed) return;
     let message: ClientMessage;
     try {
-      message = decodeClientMessage(text);
+      message = decodeClientMessage(text, this.#core.limits.jsonDepth);
     } catch (err) {
       const e = err as DecodeError;
       this.#reject(e.replyType, e.id, e);
