@@ -48,6 +48,10 @@ export const ERROR_TYPES = {
     status: 413,
     when: 'An HTTP request body is larger than `limits.httpBodyBytes`.',
   },
+  EventTooLargeException: {
+    status: 413,
+    when: 'An event, as published or as an onPublish handler returned it, is larger than `limits.eventBytes`: the `code` of its entry in `failed`; the other events of the batch go out.',
+  },
   HandlerError: {
     status: 403,
     when: 'A handler rejected the operation: `util.error(message, errorType)` in a code handler (the frame carries the given errorType), or a function handler returned `{ error }`.',
@@ -118,8 +122,9 @@ export class ProtocolError extends Error {
     return this.#status ?? ERROR_TYPES[this.errorType].status;
   }
 
+  /** Keys in AWS's (alphabetical) order. */
   toWire(): WireError {
-    return { errorType: this.wireType ?? this.errorType, message: this.message, errorCode: this.status };
+    return { errorCode: this.status, errorType: this.wireType ?? this.errorType, message: this.message };
   }
 }
 

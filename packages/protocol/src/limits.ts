@@ -1,3 +1,16 @@
+/** Bytes a frame or body may carry besides its events: channel, id, `authorization` headers (JWTs, SigV4). */
+export const ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * The largest frame or body a publish within the event limits can need: every event at
+ * `eventBytes`, escaped the worst way a common encoder escapes a valid JSON text (ASCII-only
+ * encoders such as Python's `json.dumps` write a 2-byte UTF-8 character as the 6 bytes `\u00e9`:
+ * three times its size), plus `ENVELOPE_BYTES`.
+ */
+export function publishFrameBytes(eventsPerPublish: number, eventBytes: number): number {
+  return eventsPerPublish * eventBytes * 3 + ENVELOPE_BYTES;
+}
+
 /** Protocol limits (decision D13). Every one is configurable in the server; these are defaults. */
 export interface Limits {
   /** Events in one publish. @default 5 */
@@ -13,9 +26,12 @@ export interface Limits {
    * by a linear scan before anything is parsed, the same for every namespace. @default 128
    */
   jsonDepth: number;
-  /** Largest WebSocket frame a client may send. @default 1310720 (1.25 MiB: 5 events of 240 KiB plus framing) */
+  /**
+   * Largest WebSocket frame a client may send; a larger one cannot be read and closes the
+   * connection (1009). @default `publishFrameBytes(eventsPerPublish, eventBytes)`: 3751936 (3.58 MiB)
+   */
   frameBytes: number;
-  /** Largest `POST /event` body. @default 1310720 */
+  /** Largest `POST /event` body (larger: 413). @default `publishFrameBytes(eventsPerPublish, eventBytes)` */
   httpBodyBytes: number;
   /** Bytes queued for a socket before it is closed as a slow consumer. @default 4194304 (4 MiB) */
   sendBufferBytes: number;
@@ -35,8 +51,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   subscriptionsPerConnection: 200,
   publishesPerSecond: 25,
   jsonDepth: 128,
-  frameBytes: 1280 * 1024,
-  httpBodyBytes: 1280 * 1024,
+  frameBytes: publishFrameBytes(5, 240 * 1024),
+  httpBodyBytes: publishFrameBytes(5, 240 * 1024),
   sendBufferBytes: 4 * 1024 * 1024,
   pendingOperations: 100,
   connectionAgeMs: 24 * 60 * 60 * 1000,

@@ -45,13 +45,19 @@ export interface SuccessfulEvent {
   index: number;
 }
 
-/** One rejected event in `publish_success.failed` and HTTP `failed` (decision D2). */
+/**
+ * One rejected event in `publish_success.failed` and HTTP `failed`. `code` is an error type
+ * name, as AWS sends it (`EventTooLargeException`); keys in AWS's order.
+ */
 export interface FailedEvent {
+  code: FailedEventCode;
   identifier: string;
   index: number;
-  code: number;
   message: string;
 }
+
+/** `code` of a failed event: the event was too large, or the onPublish handler marked it with `error`. */
+export type FailedEventCode = 'EventTooLargeException' | 'HandlerError';
 
 export interface PublishResult {
   successful: SuccessfulEvent[];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
+import { DEFAULT_LIMITS, isValidNamespaceName, publishFrameBytes } from '@switchboard/protocol';
 import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
@@ -66,8 +66,9 @@ const limits = z
     subscriptionsPerConnection: positiveInt.default(DEFAULT_LIMITS.subscriptionsPerConnection),
     publishesPerSecond: positiveInt.default(DEFAULT_LIMITS.publishesPerSecond),
     jsonDepth: positiveInt.default(DEFAULT_LIMITS.jsonDepth),
-    frameBytes: positiveInt.default(DEFAULT_LIMITS.frameBytes),
-    httpBodyBytes: positiveInt.default(DEFAULT_LIMITS.httpBodyBytes),
+    /** Default: what the largest publish within eventsPerPublish and eventBytes can need (`publishFrameBytes`). */
+    frameBytes: positiveInt.optional(),
+    httpBodyBytes: positiveInt.optional(),
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
     pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
     connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
@@ -76,7 +77,11 @@ const limits = z
     keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
     connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
   })
-  .strict();
+  .strict()
+  .transform((l) => {
+    const fits = publishFrameBytes(l.eventsPerPublish, l.eventBytes);
+    return { ...l, frameBytes: l.frameBytes ?? fits, httpBodyBytes: l.httpBodyBytes ?? fits };
+  });
 
 /** How a networked broker probes its links: a link open but silent is reported within their sum. */
 const brokerProbe = {

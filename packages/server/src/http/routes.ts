@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ProtocolError, exceedsJsonDepth, isProtocolError, isRecord } from '@switchboard/protocol';
+import { ProtocolError, exceedsJsonDepth, isProtocolError, isRecord, publishResultBody } from '@switchboard/protocol';
 import { requestHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
@@ -87,7 +87,7 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
     sourceIp: protection.clientIp(req),
   });
   core.metrics.publishes.inc(HTTP);
-  sendJson(res, 200, result);
+  sendText(res, 200, publishResultBody(result));
 }
 
 const HTTP = { transport: 'http' } as const;
@@ -106,7 +106,10 @@ function methodNotAllowed(req: IncomingMessage, allowed: string): ProtocolError 
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -35,14 +35,16 @@ describe('per-connection limits (D13)', () => {
     await server.close();
   });
 
-  it('refuses an event larger than eventBytes with BadRequestException', async () => {
+  it('fails an event larger than eventBytes alone, with EventTooLargeException in failed', async () => {
     const server = await startTestServer({ limits: { eventBytes: 1000 } });
     const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
     const ok = await client.publish('fits', '/default/size', ['x'.repeat(990)], TEST_KEY);
-    assert.equal(ok.type, 'publish_success');
+    assert.deepEqual(ok['failed'], []);
     const tooBig = await client.publish('big', '/default/size', ['é'.repeat(600)], TEST_KEY);
-    assert.equal(tooBig.type, 'publish_error');
-    assert.match((tooBig['errors'] as { message: string }[])[0]!.message, /exceeds the 1000-byte/);
+    assert.equal(tooBig.type, 'publish_success');
+    assert.deepEqual(tooBig['successful'], []);
+    const failed = (tooBig['failed'] as { code: string; message: string }[])[0]!;
+    assert.deepEqual([failed.code, failed.message], ['EventTooLargeException', 'Transformed event is larger than 1000 bytes']);
     await client.close();
     await server.close();
   });
