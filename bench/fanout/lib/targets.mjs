@@ -87,7 +87,7 @@ const switchboard = {
         'auth:',
         `  apiKeys: [{ key: ${KEY} }]`,
         'namespaces: [{ name: bench }]',
-        'limits: { publishesPerSecond: 100000, pendingOperations: 100000, sendBufferBytes: 268435456 }',
+        'limits: { publishesPerSecond: 100000, messagesPerSecond: 100000, pendingOperations: 100000, sendBufferBytes: 268435456 }',
         'broker: { type: memory }',
         '',
       ].join('\n'),

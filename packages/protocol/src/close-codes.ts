@@ -41,6 +41,16 @@ export const CLOSE_CODES = {
     reconnect: true,
     when: 'The connection reached `limits.connectionAgeMs` (24 h by default, as AppSync).',
   },
+  MessageRateExceeded: {
+    code: 4100,
+    reconnect: false,
+    when: 'The client sent more messages than `limits.messagesPerSecond` allows (a token bucket holding five seconds\' worth).',
+  },
+  TooManyErrors: {
+    code: 4101,
+    reconnect: false,
+    when: 'The client\'s messages earned more error replies than `limits.errorsPerSecond` allows (a token bucket holding ten seconds\' worth).',
+  },
 } as const satisfies Record<string, CloseCodeSpec>;
 
 export type CloseCodeName = keyof typeof CLOSE_CODES;

@@ -22,6 +22,16 @@ export interface Limits {
   /** Publishes per second on one connection (token bucket, burst of the same size). @default 25 */
   publishesPerSecond: number;
   /**
+   * Messages of any kind per second a connection may send (token bucket holding five seconds'
+   * worth, so 200 subscribes at once fit). Past it the connection is closed with 4100. @default 100
+   */
+  messagesPerSecond: number;
+  /**
+   * Error replies per second a connection may cause (token bucket holding ten seconds' worth).
+   * Past it the server stops answering and closes with 4101. @default 10
+   */
+  errorsPerSecond: number;
+  /**
    * Deepest nesting of arrays and objects in an event, a WebSocket frame or an HTTP body. Checked
    * by a linear scan before anything is parsed, the same for every namespace. @default 128
    */
@@ -35,7 +45,10 @@ export interface Limits {
   httpBodyBytes: number;
   /** Bytes queued for a socket before it is closed as a slow consumer. @default 4194304 (4 MiB) */
   sendBufferBytes: number;
-  /** Operations queued on one connection and not yet answered. @default 100 */
+  /**
+   * Operations queued on one connection and not yet answered: 200 subscribes at once (a client
+   * re-subscribing after a reconnect) plus a second of publishes fit. @default 300
+   */
   pendingOperations: number;
   /** Maximum connection age in ms. @default 86400000 (24 h) */
   connectionAgeMs: number;
@@ -50,11 +63,13 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   eventBytes: 240 * 1024,
   subscriptionsPerConnection: 200,
   publishesPerSecond: 25,
+  messagesPerSecond: 100,
+  errorsPerSecond: 10,
   jsonDepth: 128,
   frameBytes: publishFrameBytes(5, 240 * 1024),
   httpBodyBytes: publishFrameBytes(5, 240 * 1024),
   sendBufferBytes: 4 * 1024 * 1024,
-  pendingOperations: 100,
+  pendingOperations: 300,
   connectionAgeMs: 24 * 60 * 60 * 1000,
   keepAliveMs: 60_000,
   connectionTimeoutMs: 300_000,

@@ -65,6 +65,8 @@ const limits = z
     eventBytes: positiveInt.default(DEFAULT_LIMITS.eventBytes),
     subscriptionsPerConnection: positiveInt.default(DEFAULT_LIMITS.subscriptionsPerConnection),
     publishesPerSecond: positiveInt.default(DEFAULT_LIMITS.publishesPerSecond),
+    messagesPerSecond: positiveInt.default(DEFAULT_LIMITS.messagesPerSecond),
+    errorsPerSecond: positiveInt.default(DEFAULT_LIMITS.errorsPerSecond),
     jsonDepth: positiveInt.default(DEFAULT_LIMITS.jsonDepth),
     /** Default: what the largest publish within eventsPerPublish and eventBytes can need (`publishFrameBytes`). */
     frameBytes: positiveInt.optional(),

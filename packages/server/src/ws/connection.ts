@@ -21,6 +21,7 @@ import { mergeHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { authorizeSubscribe } from '../ops/subscribe.js';
+import { InboundGuard } from './inbound-guard.js';
 import { TokenBucket } from './rate-limiter.js';
 import { Subscription } from './subscription.js';
 import type { Socket } from './socket.js';
@@ -39,6 +40,7 @@ export class Connection {
   #logger: Logger | undefined;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #publishes: TokenBucket;
+  readonly #inbound: InboundGuard;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #closed = false;
@@ -54,6 +56,7 @@ export class Connection {
     this.#socket = socket;
     this.#headers = headers;
     this.#publishes = new TokenBucket(core.limits.publishesPerSecond);
+    this.#inbound = new InboundGuard(core.limits, socket);
   }
 
   /** Created on first use: most connections never log. */
@@ -70,7 +73,7 @@ export class Connection {
 
   /** Handles one text frame from the client. Never throws. */
   receive(text: string): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#admitMessage()) return;
     let message: ClientMessage;
     try {
       message = decodeClientMessage(text, this.#core.limits.jsonDepth);
@@ -101,15 +104,29 @@ export class Connection {
       return;
     }
     this.#queued++;
+    this.#inbound.queued(text.length);
     this.#queue = this.#queue
       .then(() => this.#run(message))
       .catch((err: unknown) => this.#fail(replyType, message.id, err))
-      .finally(() => void this.#queued--);
+      .finally(() => {
+        this.#queued--;
+        this.#inbound.done(text.length);
+      });
   }
 
   /** Binary frames are not part of the protocol. */
   receiveBinary(): void {
+    if (this.#closed || !this.#admitMessage()) return;
     this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'));
+  }
+
+  /** Counts an inbound message; closes a connection past `limits.messagesPerSecond`. */
+  #admitMessage(): boolean {
+    if (this.#inbound.admitMessage()) return true;
+    this.#log.warn('closing connection: message rate exceeded', { limit: this.#core.limits.messagesPerSecond });
+    this.#core.metrics.disconnects.inc({ reason: 'message_rate' });
+    this.close(CLOSE_CODES.MessageRateExceeded.code, 'message rate exceeded');
+    return false;
   }
 
   /** Closes the connection when it has reached `limits.connectionAgeMs`; called by a shared sweep. */
@@ -251,7 +268,14 @@ export class Connection {
   }
 
   #reject(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError): void {
+    if (this.#closed) return;
     this.#core.metrics.errors.inc({ errorType: err.errorType, transport: 'ws' });
+    if (!this.#inbound.admitError(err)) {
+      this.#log.warn('closing connection: too many errors', { limit: this.#core.limits.errorsPerSecond });
+      this.#core.metrics.disconnects.inc({ reason: 'too_many_errors' });
+      this.close(CLOSE_CODES.TooManyErrors.code, 'too many errors');
+      return;
+    }
     this.send(errorFrame(replyType, id, [err.toWire()]));
   }
 }

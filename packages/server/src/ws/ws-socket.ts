@@ -46,6 +46,14 @@ export class WsSocket implements Socket {
     raw.uncork();
   }
 
+  pause(): void {
+    this.#ws.pause();
+  }
+
+  resume(): void {
+    this.#ws.resume();
+  }
+
   close(code: number, reason: string): void {
     this.#ws.close(code, reason);
   }
