@@ -92,9 +92,10 @@ export class Switchboard {
     this.#state = { ready: false, metrics: () => metrics.registry.render() };
     const listener = createRequestListener(this.core, this.#state, this.protection);
     const tls = config.server.tls;
+    const timeouts = httpTimeouts(config.limits);
     this.#server = tls
-      ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
-      : createHttpServer(listener);
+      ? createHttpsServer({ ...timeouts, cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
+      : createHttpServer(timeouts, listener);
     this.#server.on('upgrade', (req, socket, head) => this.#realtime.handleUpgrade(req, socket, head));
     this.#server.on('clientError', (err: Error, socket) => answerClientError(err, socket, metrics));
   }
@@ -201,6 +202,19 @@ export async function createSwitchboard(config: Readonly<Config>, options: Switc
   const log = options.logger ?? createLogger({ level: config.log.level });
   const broker = options.broker ?? (await createBroker(config.broker, log));
   return new Switchboard(config, { ...options, logger: log, broker });
+}
+
+/**
+ * Node's own request timeouts, from the configuration: a client that is slow to send its headers
+ * or its body is cut (Node checks every `connectionsCheckingInterval`, 30 s by default: here at
+ * most a second, so a slow body is held for about the configured time, not minutes more).
+ */
+function httpTimeouts(limits: Readonly<Config['limits']>): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+  return {
+    headersTimeout: limits.httpHeadersTimeoutMs,
+    requestTimeout: limits.httpRequestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.httpHeadersTimeoutMs / 4))),
+  };
 }
 
 function memoryBroker(config: Readonly<Config>): Broker {

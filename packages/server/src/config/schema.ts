@@ -78,8 +78,16 @@ const limits = z
     idleConnectionMs: z.number().int().min(0).default(300_000),
     keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
     connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
+    /** Time a client has to send a request's headers (HTTP and WebSocket upgrade) before the socket is closed. */
+    httpHeadersTimeoutMs: positiveInt.default(10_000),
+    /** Time a client has to send a whole HTTP request, body included, before the socket is closed. */
+    httpRequestTimeoutMs: positiveInt.default(30_000),
   })
   .strict()
+  .refine((l) => l.httpHeadersTimeoutMs <= l.httpRequestTimeoutMs, {
+    path: ['httpHeadersTimeoutMs'],
+    message: 'must not be larger than limits.httpRequestTimeoutMs (the headers are part of the request)',
+  })
   .transform((l) => {
     const fits = publishFrameBytes(l.eventsPerPublish, l.eventBytes);
     return { ...l, frameBytes: l.frameBytes ?? fits, httpBodyBytes: l.httpBodyBytes ?? fits };

@@ -7,6 +7,7 @@ import { publish } from '../ops/publish.js';
 import type { Protection } from '../protection/protection.js';
 import { readBody } from './body.js';
 import { Cors } from './cors.js';
+import { PublishPreAuth } from './pre-auth.js';
 
 export interface HttpState {
   /** False while starting and while shutting down: `/healthz` answers 503 (as while the broker is down). */
@@ -23,10 +24,11 @@ export interface HttpState {
  */
 export function createRequestListener(core: Core, state: HttpState, protection: Protection): RequestListener {
   const cors = new Cors(core.config.server.corsOrigins);
+  const preAuth = new PublishPreAuth(core.auth, core.namespaces);
   return (req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
-    route(core, state, cors, protection, req, res, requestId).catch((err: unknown) => {
+    route(core, state, cors, protection, preAuth, req, res, requestId).catch((err: unknown) => {
       if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
         core.log.error('http request failed', { requestId, err });
       }
@@ -39,7 +41,7 @@ export function createRequestListener(core: Core, state: HttpState, protection: 
   };
 }
 
-async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, preAuth: PublishPreAuth, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
   if (path === '/event') {
     if (req.method === 'OPTIONS') return cors.preflight(req, res);
@@ -70,7 +72,16 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
     return sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
   }
 
+  const headers = requestHeaders(req.headers);
+  try {
+    await preAuth.checkHeaders(headers);
+  } catch (err) {
+    // Refused before the body is read: close rather than read the rest of it.
+    res.setHeader('connection', 'close');
+    throw err;
+  }
   const raw = await readBody(req, core.limits.httpBodyBytes);
+  await preAuth.checkBody(headers, raw);
   const body = parseJson(raw, core.limits.jsonDepth);
   if (!isRecord(body)) throw new ProtocolError('BadRequestException', 'Request body must be a JSON object {"channel", "events"}');
   const { channel, events } = body;
@@ -81,7 +92,7 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
   const result = await publish(core, {
     channel,
     events,
-    headers: requestHeaders(req.headers),
+    headers,
     requestId,
     signedBody: () => raw,
     sourceIp: protection.clientIp(req),
