@@ -34,7 +34,7 @@ export const CLOSE_CODES = {
   SlowConsumer: {
     code: 4001,
     reconnect: true,
-    when: 'The socket\'s send buffer passed `limits.sendBufferBytes`: the client did not read fast enough.',
+    when: 'The socket\'s send buffer passed `limits.sendBufferBytes`, or all sockets\' together passed `limits.sendBufferTotalBytes` and this one is stalled: the client did not read fast enough.',
   },
   ConnectionAgeExceeded: {
     code: 4002,

@@ -23,6 +23,7 @@ import type { Core } from './ops/core.js';
 import { Protection } from './protection/protection.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
 import { sweepIntervalMs } from './ws/lifecycle.js';
+import { OutboundBudget } from './ws/outbound-budget.js';
 
 export interface SwitchboardOptions {
   /** @default a JSON logger on stdout at `config.log.level` */
@@ -85,6 +86,7 @@ export class Switchboard {
       forwarder: new Forwarder(config, log, metrics.registry, options.destinations),
       log,
       metrics,
+      outbound: new OutboundBudget(config.limits.sendBufferTotalBytes, log),
     };
     this.protection = new Protection(config.protection, metrics, log);
     this.#realtime = new RealtimeEndpoint(this.core, this.protection);
@@ -103,6 +105,7 @@ export class Switchboard {
   #addGauges(config: Readonly<Config>): void {
     const { registry } = this.core.metrics;
     registry.gauge('switchboard_connections', 'Open WebSocket connections.', () => this.#realtime.connections.size);
+    registry.gauge('switchboard_outbound_queued_bytes', 'Bytes queued to WebSocket clients at the last budget check (limits.sendBufferTotalBytes).', () => this.core.outbound.queuedBytes);
     registry.gauge('switchboard_subscriptions', 'Active subscriptions on this node.', () => {
       let total = 0;
       for (const connection of this.#realtime.connections) total += connection.subscriptionCount;

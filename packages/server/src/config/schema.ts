@@ -72,6 +72,8 @@ const limits = z
     frameBytes: positiveInt.optional(),
     httpBodyBytes: positiveInt.optional(),
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
+    /** Bytes queued for all sockets together before the stalled ones are cut, largest queue first. */
+    sendBufferTotalBytes: positiveInt.default(256 * 1024 * 1024),
     pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
     connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
     /** A connection with no subscription that sent nothing for this long is closed with 1000; 0: never. */

@@ -7,6 +7,7 @@ import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { NamespaceRegistry } from '../namespaces/registry.js';
+import type { OutboundBudget } from '../ws/outbound-budget.js';
 
 /** The services every operation needs, built once per server by `createSwitchboard`. */
 export interface Core {
@@ -20,4 +21,6 @@ export interface Core {
   readonly forwarder: Forwarder;
   readonly log: Logger;
   readonly metrics: ServerMetrics;
+  /** The process-wide budget for bytes queued to WebSocket clients. */
+  readonly outbound: OutboundBudget;
 }

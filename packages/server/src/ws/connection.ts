@@ -22,6 +22,7 @@ import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { authorizeSubscribe } from '../ops/subscribe.js';
 import { InboundGuard } from './inbound-guard.js';
+import type { QueueHolder } from './outbound-budget.js';
 import { TokenBucket } from './rate-limiter.js';
 import { Subscription } from './subscription.js';
 import type { Socket } from './socket.js';
@@ -31,7 +32,7 @@ import type { Socket } from './socket.js';
  * (so a client's publishes reach the broker in the order it sent them, D15), keeps its
  * subscriptions, enforces the per-connection limits and answers every message.
  */
-export class Connection {
+export class Connection implements QueueHolder {
   readonly id = randomUUID();
   readonly #core: Core;
   readonly #socket: Socket;
@@ -57,6 +58,7 @@ export class Connection {
     this.#headers = headers;
     this.#publishes = new TokenBucket(core.limits.publishesPerSecond);
     this.#inbound = new InboundGuard(core.limits, socket);
+    core.outbound.track(this);
   }
 
   /** Created on first use: most connections never log. */
@@ -143,24 +145,52 @@ export class Connection {
 
   /** Sends a text frame, or closes the connection as a slow consumer when its send buffer is full. */
   send(frame: string): void {
-    if (this.#admit()) this.#socket.send(frame);
+    if (!this.#admit()) return;
+    this.#socket.send(frame);
+    this.#charge(frame.length);
   }
 
   /** `send` for a frame made of parts (a `data` frame). */
   sendParts(parts: readonly Buffer[], length: number): void {
-    if (this.#admit()) this.#socket.sendText(parts, length);
+    if (!this.#admit()) return;
+    this.#socket.sendText(parts, length);
+    this.#charge(length);
+  }
+
+  /** Bytes queued for the socket, not yet taken by the kernel. */
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount;
+  }
+
+  /** Bytes handed to the socket so far (text frames counted by their length: never more than their bytes). */
+  enqueuedBytes = 0;
+
+  #charge(bytes: number): void {
+    this.enqueuedBytes += bytes;
+    this.#core.outbound.charge(bytes);
   }
 
   /** True when a frame may be sent; closes a slow consumer. */
   #admit(): boolean {
     if (this.#closed) return false;
     if (this.#socket.bufferedAmount > this.#core.limits.sendBufferBytes) {
-      this.#log.warn('closing slow consumer', { bufferedAmount: this.#socket.bufferedAmount });
-      this.#core.metrics.disconnects.inc({ reason: 'slow_consumer' });
-      this.close(CLOSE_CODES.SlowConsumer.code, 'slow consumer: send buffer limit exceeded');
+      this.cutSlowConsumer('send buffer limit exceeded');
       return false;
     }
     return true;
+  }
+
+  /**
+   * Closes as a slow consumer (4001). A client that does not read will not read the close frame
+   * either: the socket is destroyed 5 s later if it has not closed, so what it queued is released
+   * then rather than after `ws`'s 30 s closing handshake timeout.
+   */
+  cutSlowConsumer(reason: string): void {
+    if (this.#closed) return;
+    this.#log.warn('closing slow consumer', { reason, bufferedAmount: this.#socket.bufferedAmount });
+    this.#core.metrics.disconnects.inc({ reason: 'slow_consumer' });
+    this.close(CLOSE_CODES.SlowConsumer.code, `slow consumer: ${reason}`);
+    setTimeout(() => this.#socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
   /** Closes the socket and drops every subscription. Idempotent. */
@@ -191,6 +221,7 @@ export class Connection {
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#core.outbound.untrack(this);
     for (const sub of this.#subscriptions.values()) this.#core.fanout.remove(sub);
     this.#subscriptions.clear();
   }
@@ -281,6 +312,9 @@ export class Connection {
 }
 
 const WS = { transport: 'ws' } as const;
+
+/** How long a slow consumer's socket may take to close before it is destroyed. */
+const SLOW_CONSUMER_GRACE_MS = 5000;
 
 const REPLY_TYPE = {
   subscribe: 'subscribe_error',
