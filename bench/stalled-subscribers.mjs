@@ -5,7 +5,10 @@
 // time taken. Run on purpose, never in the test suite (docs/security.md has the figures).
 //
 //   node bench/stalled-subscribers.mjs [--subscribers 1000] [--events 4000] [--size 1500]
-//        [--repo DIR] [--legacy] [--quiet-seconds 10] [--limits '{"sendBufferTotalBytes":...}']
+//        [--repo DIR] [--legacy] [--quiet-seconds 10] [--waves 2] [--limits '{"sendBufferTotalBytes":...}']
+//
+// Each wave connects N new stalled subscribers and publishes again: a second wave that peaks no
+// higher than the first shows that what the cut subscribers held was released and reused.
 //
 // --repo runs the server of another checkout (built with `npx tsc -b`), to compare before and
 // after; --legacy leaves out limits that checkout does not know (messagesPerSecond).
@@ -25,6 +28,7 @@ const { values: opts } = parseArgs({
     repo: { type: 'string', default: fileURLToPath(new URL('..', import.meta.url)) },
     legacy: { type: 'boolean', default: false },
     'quiet-seconds': { type: 'string', default: '10' },
+    waves: { type: 'string', default: '2' },
     limits: { type: 'string', default: '{}' },
   },
 });
@@ -53,62 +57,65 @@ function open(onFrame) {
 }
 
 const rssAtStart = rssBytes(server.pid);
-const subscribers = [];
-for (let i = 0; i < SUBSCRIBERS; i += 100) {
-  await Promise.all(Array.from({ length: Math.min(100, SUBSCRIBERS - i) }, async (_, j) => {
-    let ready;
-    const subscribed = new Promise((r) => (ready = r));
-    const ws = await open((_ws, text) => text.includes('"type":"subscribe_success"') && ready());
-    ws.send(JSON.stringify({ type: 'subscribe', id: `s${i + j}`, channel: '/bench/room', authorization: { 'x-api-key': KEY } }));
-    await subscribed;
-    ws._socket.pause();
-    subscribers.push(ws);
-  }));
-}
-const rssSubscribed = rssBytes(server.pid);
-
-let peak = rssSubscribed;
-const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(server.pid))), 100);
 const event = JSON.stringify({ text: 'x'.repeat(Math.max(0, Number(opts.size) - 11)) });
-const pending = new Map();
-const publisher = await open((_ws, text) => {
-  const id = /"id":"(p\d+)"/.exec(text)?.[1];
-  if (id !== undefined) pending.get(id)?.(text), pending.delete(id);
-});
-const started = Date.now();
-const inFlight = 8;
-let sent = 0;
-async function publishLoop() {
-  while (sent < EVENTS) {
-    const id = `p${sent}`;
-    sent += 5;
-    const answer = new Promise((r) => pending.set(id, r));
-    publisher.send(JSON.stringify({ type: 'publish', id, channel: '/bench/room', events: [event, event, event, event, event], authorization: { 'x-api-key': KEY } }));
-    const text = await answer;
-    if (!text.includes('"type":"publish_success"')) throw new Error(text);
+const subscribers = [];
+const waves = [];
+for (let wave = 1; wave <= Number(opts.waves); wave++) waves.push(await runWave(wave));
+
+/** Subscribes N clients that then stop reading, publishes EVENTS events, waits the quiet period. */
+async function runWave(wave) {
+  for (let i = 0; i < SUBSCRIBERS; i += 100) {
+    await Promise.all(Array.from({ length: Math.min(100, SUBSCRIBERS - i) }, async (_, j) => {
+      let ready;
+      const subscribed = new Promise((r) => (ready = r));
+      const ws = await open((_ws, text) => text.includes('"type":"subscribe_success"') && ready());
+      ws.send(JSON.stringify({ type: 'subscribe', id: `s${i + j}`, channel: '/bench/room', authorization: { 'x-api-key': KEY } }));
+      await subscribed;
+      ws._socket.pause();
+      subscribers.push(ws);
+    }));
   }
+  const subscribed = rssBytes(server.pid);
+  let peak = subscribed;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(server.pid))), 100);
+  const pending = new Map();
+  const publisher = await open((_ws, text) => {
+    const id = /"id":"(p\d+)"/.exec(text)?.[1];
+    if (id !== undefined) pending.get(id)?.(text), pending.delete(id);
+  });
+  const started = Date.now();
+  let sent = 0;
+  const publishLoop = async () => {
+    while (sent < EVENTS) {
+      const id = `p${sent}`;
+      sent += 5;
+      const answer = new Promise((r) => pending.set(id, r));
+      publisher.send(JSON.stringify({ type: 'publish', id, channel: '/bench/room', events: [event, event, event, event, event], authorization: { 'x-api-key': KEY } }));
+      const text = await answer;
+      if (!text.includes('"type":"publish_success"')) throw new Error(text);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, publishLoop));
+  const publishMs = Date.now() - started;
+  const ended = rssBytes(server.pid);
+  await sleep(Number(opts['quiet-seconds']) * 1000);
+  clearInterval(sampler);
+  publisher.terminate();
+  return { wave, subscribed, peak, ended, quiet: rssBytes(server.pid), publishMs, sent };
 }
-await Promise.all(Array.from({ length: inFlight }, publishLoop));
-const publishMs = Date.now() - started;
-const rssAfterPublish = rssBytes(server.pid);
-await sleep(Number(opts['quiet-seconds']) * 1000);
-clearInterval(sampler);
-const rssQuiet = rssBytes(server.pid);
+
 const metrics = await (await fetch(`${http}/metrics`)).text();
 const cut = Number(/switchboard_disconnects_total\{reason="slow_consumer"\} (\d+)/.exec(metrics)?.[1] ?? 0);
 
 for (const ws of subscribers) ws.terminate();
-publisher.terminate();
 await stop(server);
 
 const mib = (b) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
-console.log(JSON.stringify({ subscribers: SUBSCRIBERS, events: sent, eventBytes: event.length, limits }));
-console.table({
-  'RSS at start': mib(rssAtStart),
-  [`RSS with ${SUBSCRIBERS} subscribed`]: mib(rssSubscribed),
-  'RSS peak while publishing': mib(peak),
-  'RSS when publishing ended': mib(rssAfterPublish),
-  [`RSS ${opts['quiet-seconds']} s later`]: mib(rssQuiet),
-  'subscribers cut (slow_consumer)': cut,
-  'publishing took': `${publishMs} ms`,
-});
+console.log(JSON.stringify({ subscribers: SUBSCRIBERS, events: EVENTS, eventBytes: event.length, limits, rssAtStart: mib(rssAtStart), cut }));
+console.table(Object.fromEntries(waves.map((w) => [`wave ${w.wave}`, {
+  [`RSS, ${SUBSCRIBERS} subscribed`]: mib(w.subscribed),
+  'RSS peak': mib(w.peak),
+  'RSS, publishing ended': mib(w.ended),
+  [`RSS ${opts['quiet-seconds']} s later`]: mib(w.quiet),
+  'publishing took': `${w.publishMs} ms`,
+}])));
