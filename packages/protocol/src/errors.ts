@@ -72,6 +72,10 @@ export const ERROR_TYPES = {
     status: 502,
     when: 'A handler returned something AppSync would not accept: not an event list, an unknown or duplicate event id, a malformed entry.',
   },
+  DestinationRefusedError: {
+    status: 502,
+    when: 'A `required` forwarding destination refused an event for good (a 4xx from a webhook, an unroutable message, an invalid entry): the `code` of its entry in `failed`; the event was not broadcast.',
+  },
   ServiceUnavailableException: {
     status: 503,
     when: 'The broker (Redis, NATS) is unreachable: the publish was not delivered, or the subscription could not start. The node reconnects by itself.',

@@ -56,8 +56,11 @@ export interface FailedEvent {
   message: string;
 }
 
-/** `code` of a failed event: the event was too large, or the onPublish handler marked it with `error`. */
-export type FailedEventCode = 'EventTooLargeException' | 'HandlerError';
+/**
+ * `code` of a failed event: it was too large, the onPublish handler marked it with `error`, or a
+ * `required` forwarding destination did not take it (for now, or for good).
+ */
+export type FailedEventCode = 'EventTooLargeException' | 'HandlerError' | 'ServiceUnavailableException' | 'DestinationRefusedError';
 
 export interface PublishResult {
   successful: SuccessfulEvent[];
