@@ -106,7 +106,7 @@ const switchboard = {
         'auth:',
         `  apiKeys: [{ key: ${KEY} }]`,
         this.history ? 'namespaces: [{ name: bench, history: { size: 1000, ttlMs: 600000 } }]' : 'namespaces: [{ name: bench }]',
-        'limits: { publishesPerSecond: 100000, pendingOperations: 100000, sendBufferBytes: 268435456 }',
+        'limits: { publishesPerSecond: 100000, messagesPerSecond: 100000, pendingOperations: 100000, sendBufferBytes: 268435456 }',
         BROKER_LINES[this.broker],
         this.history === 'sqlite' ? `history: { store: sqlite, path: '${sqlite}' }` : '',
         '',
@@ -134,7 +134,7 @@ const switchboard = {
       },
       (ws, data) => {
         const text = data.toString();
-        if (text.startsWith('{"type":"subscribe_success"')) return 'ready';
+        if (text.includes('"type":"subscribe_success"')) return 'ready';
         if (text.includes('error')) return new Error(`subscribe failed: ${text}`);
       },
       onDelivery,
@@ -148,13 +148,13 @@ const switchboard = {
       }, () => {});
       return p;
     }
-    const ws = await connectUntilReady(this.url(port), this.protocols(), (w) => w.send('{"type":"connection_init"}'), (w, data) => (data.toString().startsWith('{"type":"connection_ack"') ? 'ready' : undefined), () => {});
+    const ws = await connectUntilReady(this.url(port), this.protocols(), (w) => w.send('{"type":"connection_init"}'), (w, data) => (data.toString().includes('"type":"connection_ack"') ? 'ready' : undefined), () => {});
     let n = 0;
     const p = counting(
       (event) => ws.send(`{"type":"publish","id":"p${++n}","channel":"${channel}","events":${JSON.stringify([event])},"authorization":{"x-api-key":"${KEY}"}}`),
       () => ws.terminate(),
     );
-    ws.on('message', (data) => data.toString().startsWith('{"type":"publish_error"') && p.errors++);
+    ws.on('message', (data) => data.toString().includes('"type":"publish_error"') && p.errors++);
     return p;
   },
 };
@@ -175,7 +175,7 @@ function rawPeer(name, script, extraArgs = []) {
     argv: (port) => [process.execPath, join(here, 'servers', script), String(port), ...extraArgs],
     ready: null,
     subscribe(port, _kind, onDelivery) {
-      return connectUntilReady(`ws://127.0.0.1:${port}/?topic=${encodeURIComponent(TOPIC)}&id=${randomUUID()}`, [], () => {}, (ws, data) => (data.toString().startsWith('{"type":"subscribe_success"') ? 'ready' : undefined), onDelivery);
+      return connectUntilReady(`ws://127.0.0.1:${port}/?topic=${encodeURIComponent(TOPIC)}&id=${randomUUID()}`, [], () => {}, (ws, data) => (data.toString().includes('"type":"subscribe_success"') ? 'ready' : undefined), onDelivery);
     },
     async publisher(port, via) {
       if (via === 'http') return topicHttpPublisher(port);

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DecodeError, decodeClientMessage } from './decode.js';
 
-function decodeError(text: string): DecodeError {
+function decodeError(text: string, maxDepth?: number): DecodeError {
   try {
-    decodeClientMessage(text);
+    decodeClientMessage(text, maxDepth);
   } catch (err) {
     assert.ok(err instanceof DecodeError);
     return err;
@@ -42,6 +42,27 @@ describe('decodeClientMessage', () => {
     assert.equal(err.replyType, 'error');
     assert.equal(err.errorType, 'UnsupportedOperation');
     assert.equal(err.id, 'x');
+  });
+
+  it('answers a type naming a built-in object property with UnsupportedOperation in an error frame', () => {
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf']) {
+      const err = decodeError(JSON.stringify({ type, id: 'x', channel: '/default/a', events: ['1'] }));
+      assert.equal(err.replyType, 'error', type);
+      assert.equal(err.errorType, 'UnsupportedOperation', type);
+      assert.equal(err.id, 'x');
+    }
+  });
+
+  it('refuses a frame nested deeper than the limit before parsing it', () => {
+    const err = decodeError(`{"type":"publish","id":"p","payload":${'['.repeat(129)}${']'.repeat(129)}}`);
+    assert.equal(err.errorType, 'BadRequestException');
+    assert.match(err.message, /nested deeper than 128 levels/);
+    assert.deepEqual(decodeClientMessage('{"type":"ka","x":[[]]}', 3), { type: 'ka' });
+    assert.match(decodeError('{"type":"ka","x":[[[]]]}', 3).message, /nested deeper than 3/);
+  });
+
+  it('decodes a client ka, which needs no answer', () => {
+    assert.deepEqual(decodeClientMessage('{"type":"ka"}'), { type: 'ka' });
   });
 
   it('answers invalid JSON, non-objects and a missing type with BadRequestException in an error frame', () => {

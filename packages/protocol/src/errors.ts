@@ -48,6 +48,10 @@ export const ERROR_TYPES = {
     status: 413,
     when: 'An HTTP request body is larger than `limits.httpBodyBytes`.',
   },
+  EventTooLargeException: {
+    status: 413,
+    when: 'An event, as published or as an onPublish handler returned it, is larger than `limits.eventBytes`: the `code` of its entry in `failed`; the other events of the batch go out.',
+  },
   HandlerError: {
     status: 403,
     when: 'A handler rejected the operation: `util.error(message, errorType)` in a code handler (the frame carries the given errorType), or a function handler returned `{ error }`.',
@@ -67,6 +71,10 @@ export const ERROR_TYPES = {
   InvalidHandlerResponseError: {
     status: 502,
     when: 'A handler returned something AppSync would not accept: not an event list, an unknown or duplicate event id, a malformed entry.',
+  },
+  DestinationRefusedError: {
+    status: 502,
+    when: 'A `required` forwarding destination refused an event for good (a 4xx from a webhook, an unroutable message, an invalid entry): the `code` of its entry in `failed`; the event was not broadcast.',
   },
   ServiceUnavailableException: {
     status: 503,
@@ -130,8 +138,9 @@ export class ProtocolError extends Error {
     return this.#status ?? ERROR_TYPES[this.errorType].status;
   }
 
+  /** Keys in AWS's (alphabetical) order. */
   toWire(): WireError {
-    return { errorType: this.wireType ?? this.errorType, message: this.message, errorCode: this.status };
+    return { errorCode: this.status, errorType: this.wireType ?? this.errorType, message: this.message };
   }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, KA_FRAME } from '@switchboard/protocol';
+import { CLOSE_CODES } from '@switchboard/protocol';
 import { AuthService } from './auth/authorize.js';
 import { createAuthorizers } from './auth/create.js';
 import { createBroker } from './broker/create.js';
@@ -28,6 +28,7 @@ import type { Core } from './ops/core.js';
 import { Protection } from './protection/protection.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
 import { sweepIntervalMs } from './ws/lifecycle.js';
+import { OutboundBudget } from './ws/outbound-budget.js';
 
 export interface SwitchboardOptions {
   /** @default a JSON logger on stdout at `config.log.level` */
@@ -96,6 +97,7 @@ export class Switchboard {
       forwarder: new Forwarder(config, log, metrics.registry, options.destinations),
       log,
       metrics,
+      outbound: new OutboundBudget(config.limits.sendBufferTotalBytes, log),
     };
     this.protection = new Protection(config.protection, metrics, log);
     this.#realtime = new RealtimeEndpoint(this.core, this.protection);
@@ -103,9 +105,10 @@ export class Switchboard {
     this.#state = { ready: false, metrics: () => metrics.registry.render() };
     const listener = createRequestListener(this.core, this.#state, this.protection);
     const tls = config.server.tls;
+    const timeouts = httpTimeouts(config.limits);
     this.#server = tls
-      ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
-      : createHttpServer(listener);
+      ? createHttpsServer({ ...timeouts, cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
+      : createHttpServer(timeouts, listener);
     this.#server.on('upgrade', (req, socket, head) => this.#realtime.handleUpgrade(req, socket, head));
     this.#server.on('clientError', (err: Error, socket) => answerClientError(err, socket, metrics));
   }
@@ -113,6 +116,7 @@ export class Switchboard {
   #addGauges(config: Readonly<Config>): void {
     const { registry } = this.core.metrics;
     registry.gauge('switchboard_connections', 'Open WebSocket connections.', () => this.#realtime.connections.size);
+    registry.gauge('switchboard_outbound_queued_bytes', 'Bytes queued to WebSocket clients at the last budget check (limits.sendBufferTotalBytes).', () => this.core.outbound.queuedBytes);
     registry.gauge('switchboard_subscriptions', 'Active subscriptions on this node.', () => {
       let total = 0;
       for (const connection of this.#realtime.connections) total += connection.subscriptionCount;
@@ -157,7 +161,7 @@ export class Switchboard {
       });
     });
     this.#keepAlive = setInterval(() => {
-      for (const connection of this.#realtime.connections) connection.send(KA_FRAME);
+      for (const connection of this.#realtime.connections) connection.keepAlive();
     }, this.core.limits.keepAliveMs);
     // One sweep closes connections past their age, idle ones and those with an expired credential.
     const limits = this.core.config.limits;
@@ -226,6 +230,19 @@ function historyService(config: Readonly<Config>, store: HistoryStore | undefine
     store = new MemoryHistoryStore(retention);
   }
   return new HistoryService(store, retention, log.child({ component: 'history' }), deliveries);
+}
+
+/**
+ * Node's own request timeouts, from the configuration: a client that is slow to send its headers
+ * or its body is cut (Node checks every `connectionsCheckingInterval`, 30 s by default: here at
+ * most a second, so a slow body is held for about the configured time, not minutes more).
+ */
+function httpTimeouts(limits: Readonly<Config['limits']>): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+  return {
+    headersTimeout: limits.httpHeadersTimeoutMs,
+    requestTimeout: limits.httpRequestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.httpHeadersTimeoutMs / 4))),
+  };
 }
 
 function memoryBroker(config: Readonly<Config>): Broker {

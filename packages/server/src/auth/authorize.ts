@@ -24,6 +24,11 @@ export class AuthService {
     await Promise.all([...this.#authorizers.values()].map((a) => a.close?.()));
   }
 
+  /** The modes among `allowed` whose kind of credential the request carries (nothing is verified). */
+  presented(allowed: readonly AuthMode[], request: AuthRequest): AuthMode[] {
+    return allowed.filter((mode) => this.#authorizers.get(mode)?.presents(request) === true);
+  }
+
   async authorize(allowed: readonly AuthMode[], request: AuthRequest): Promise<AuthGrant> {
     let firstError: unknown;
     let presented = false;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
+import { DEFAULT_LIMITS, isValidNamespaceName, publishFrameBytes } from '@switchboard/protocol';
 import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
@@ -75,17 +75,35 @@ const limits = z
     eventBytes: positiveInt.default(DEFAULT_LIMITS.eventBytes),
     subscriptionsPerConnection: positiveInt.default(DEFAULT_LIMITS.subscriptionsPerConnection),
     publishesPerSecond: positiveInt.default(DEFAULT_LIMITS.publishesPerSecond),
-    frameBytes: positiveInt.default(DEFAULT_LIMITS.frameBytes),
-    httpBodyBytes: positiveInt.default(DEFAULT_LIMITS.httpBodyBytes),
+    messagesPerSecond: positiveInt.default(DEFAULT_LIMITS.messagesPerSecond),
+    errorsPerSecond: positiveInt.default(DEFAULT_LIMITS.errorsPerSecond),
+    jsonDepth: positiveInt.default(DEFAULT_LIMITS.jsonDepth),
+    /** Default: what the largest publish within eventsPerPublish and eventBytes can need (`publishFrameBytes`). */
+    frameBytes: positiveInt.optional(),
+    httpBodyBytes: positiveInt.optional(),
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
+    /** Bytes queued for all sockets together before the stalled ones are cut, largest queue first. */
+    sendBufferTotalBytes: positiveInt.default(256 * 1024 * 1024),
     pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
     connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
     /** A connection with no subscription that sent nothing for this long is closed with 1000; 0: never. */
     idleConnectionMs: z.number().int().min(0).default(300_000),
     keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
     connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
+    /** Time a client has to send a request's headers (HTTP and WebSocket upgrade) before the socket is closed. */
+    httpHeadersTimeoutMs: positiveInt.default(10_000),
+    /** Time a client has to send a whole HTTP request, body included, before the socket is closed. */
+    httpRequestTimeoutMs: positiveInt.default(30_000),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.httpHeadersTimeoutMs <= l.httpRequestTimeoutMs, {
+    path: ['httpHeadersTimeoutMs'],
+    message: 'must not be larger than limits.httpRequestTimeoutMs (the headers are part of the request)',
+  })
+  .transform((l) => {
+    const fits = publishFrameBytes(l.eventsPerPublish, l.eventBytes);
+    return { ...l, frameBytes: l.frameBytes ?? fits, httpBodyBytes: l.httpBodyBytes ?? fits };
+  });
 
 /** How a networked broker probes its links: a link open but silent is reported within their sum. */
 const brokerProbe = {

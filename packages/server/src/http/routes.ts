@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ProtocolError, isProtocolError, isRecord } from '@switchboard/protocol';
+import { ProtocolError, exceedsJsonDepth, isProtocolError, isRecord, publishResultBody } from '@switchboard/protocol';
 import { requestHeaders } from '../auth/headers.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
@@ -8,6 +8,7 @@ import type { Protection } from '../protection/protection.js';
 import { readBody } from './body.js';
 import { readHistory } from './history-route.js';
 import { Cors } from './cors.js';
+import { PublishPreAuth } from './pre-auth.js';
 
 export interface HttpState {
   /** False while starting and while shutting down: `/healthz` answers 503 (as while the broker is down). */
@@ -24,10 +25,11 @@ export interface HttpState {
  */
 export function createRequestListener(core: Core, state: HttpState, protection: Protection): RequestListener {
   const cors = new Cors(core.config.server.corsOrigins);
+  const preAuth = new PublishPreAuth(core.auth, core.namespaces);
   return (req, res) => {
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
-    route(core, state, cors, protection, req, res, requestId).catch((err: unknown) => {
+    route(core, state, cors, protection, preAuth, req, res, requestId).catch((err: unknown) => {
       if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
         core.log.error('http request failed', { requestId, err });
       }
@@ -40,7 +42,7 @@ export function createRequestListener(core: Core, state: HttpState, protection: 
   };
 }
 
-async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, preAuth: PublishPreAuth, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
   if (path === '/event') {
     if (req.method === 'OPTIONS') return cors.preflight(req, res);
@@ -84,8 +86,17 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
     return sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
   }
 
+  const headers = requestHeaders(req.headers);
+  try {
+    await preAuth.checkHeaders(headers);
+  } catch (err) {
+    // Refused before the body is read: close rather than read the rest of it.
+    res.setHeader('connection', 'close');
+    throw err;
+  }
   const raw = await readBody(req, core.limits.httpBodyBytes);
-  const body = parseJson(raw);
+  await preAuth.checkBody(headers, raw);
+  const body = parseJson(raw, core.limits.jsonDepth);
   if (!isRecord(body)) throw new ProtocolError('BadRequestException', 'Request body must be a JSON object {"channel", "events"}');
   const { channel, events } = body;
   if (typeof channel !== 'string') throw new ProtocolError('BadRequestException', 'Request body "channel" must be a string');
@@ -95,18 +106,19 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
   const result = await publish(core, {
     channel,
     events,
-    headers: requestHeaders(req.headers),
+    headers,
     requestId,
     signedBody: () => raw,
     sourceIp: protection.clientIp(req),
   });
   core.metrics.publishes.inc(HTTP);
-  sendJson(res, 200, result);
+  sendText(res, 200, publishResultBody(result));
 }
 
 const HTTP = { transport: 'http' } as const;
 
-function parseJson(text: string): unknown {
+function parseJson(text: string, maxDepth: number): unknown {
+  if (exceedsJsonDepth(text, maxDepth)) throw new ProtocolError('BadRequestException', `Request body is nested deeper than ${maxDepth} levels`);
   try {
     return JSON.parse(text);
   } catch {
@@ -119,7 +131,10 @@ function methodNotAllowed(req: IncomingMessage, allowed: string): ProtocolError 
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

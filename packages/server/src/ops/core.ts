@@ -8,6 +8,7 @@ import type { HistoryService } from '../history/service.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
 import type { NamespaceRegistry } from '../namespaces/registry.js';
+import type { OutboundBudget } from '../ws/outbound-budget.js';
 
 /** The services every operation needs, built once per server by `createSwitchboard`. */
 export interface Core {
@@ -23,4 +24,6 @@ export interface Core {
   readonly forwarder: Forwarder;
   readonly log: Logger;
   readonly metrics: ServerMetrics;
+  /** The process-wide budget for bytes queued to WebSocket clients. */
+  readonly outbound: OutboundBudget;
 }

@@ -6,7 +6,7 @@ import { withRefusals } from '../destinations/forwarder.js';
 import type { HandlerInput } from '../handlers/context.js';
 import type { PublishDecision } from '../handlers/outcome.js';
 import type { Core } from './core.js';
-import { validateEvents } from './events.js';
+import { eventTooLarge, validateEvents } from './events.js';
 import { authorizeOperation, type OperationRequest } from './operation.js';
 import { namespaceOf } from './subscribe.js';
 
@@ -19,29 +19,32 @@ export interface PublishRequest extends OperationRequest {
  * Publishes a batch, the same way for WebSocket and HTTP: channel syntax, namespace, auth
  * (publish modes), events, the namespace's onPublish handler, `required` destinations, the
  * broker, then `async` destinations. Every event gets an identifier (the `id` handlers see),
- * reported back in `successful` or `failed`; events a handler drops are in neither (D9) and are
- * not forwarded.
+ * reported back in `successful` or `failed` (an event over `eventBytes` fails alone, as on AWS);
+ * events a handler drops are in neither (D9) and are not forwarded.
  *
  * @throws ProtocolError for anything the client must hear about.
  */
 export async function publish(core: Core, request: PublishRequest): Promise<PublishResult> {
   const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_PUBLISH', request);
-  const payloads = validateEvents(request.events, core.limits);
-  const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const handlers = core.handlers.get(namespace.name);
-  if (handlers === undefined) return deliver(core, request.requestId, channel, grant, unchanged(events));
+  const decides = handlers?.decidesPublish === true;
+  // A deciding handler may shrink an event: the size limit applies to its output (AWS: "Transformed event").
+  const { payloads, tooLarge } = validateEvents(request.events, core.limits, !decides);
+  const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
+  const checked = (): PublishDecision => unchanged(events, tooLarge, core.limits.eventBytes);
+  if (handlers === undefined) return deliver(core, request.requestId, channel, grant, checked());
   const input: HandlerInput = {
     operation: 'PUBLISH',
     channel,
     identity: grant.identity,
     headers: request.headers,
     requestId: request.requestId,
-    events: events.map((e, i) => ({ id: e.id, payload: payloads[i] })),
+    events: events.flatMap((e, i) => (tooLarge.includes(i) ? [] : [{ id: e.id, payload: payloads[i] }])),
     authMode: grant.mode,
   };
-  if (!handlers.decidesPublish) {
-    const result = await deliver(core, request.requestId, channel, grant, unchanged(events));
-    handlers.fireAndForget(input);
+  if (!decides) {
+    const result = await deliver(core, request.requestId, channel, grant, checked());
+    if (result.successful.length > 0) handlers.fireAndForget(input);
     return result;
   }
   return deliver(core, request.requestId, channel, grant, await handlers.onPublish(input));
@@ -70,8 +73,18 @@ async function deliver(core: Core, requestId: string, channel: Channel, grant: A
   return withRefusals(decision, plan.refused);
 }
 
-function unchanged(events: BrokerEvent[]): PublishDecision {
-  return { broadcast: events, successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+/** The events as published, but those over `eventBytes` (`tooLarge` indexes), which fail alone. */
+function unchanged(events: BrokerEvent[], tooLarge: readonly number[], eventBytes: number): PublishDecision {
+  if (tooLarge.length === 0) return { broadcast: events, successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+  const decision: PublishDecision = { broadcast: [], successful: [], failed: [] };
+  events.forEach((e, index) => {
+    if (tooLarge.includes(index)) decision.failed.push(eventTooLarge(e.id, index, eventBytes));
+    else {
+      decision.broadcast.push(e);
+      decision.successful.push({ identifier: e.id, index });
+    }
+  });
+  return decision;
 }
 
 async function broadcast(core: Core, channel: string, events: readonly BrokerEvent[], requestId: string): Promise<void> {
