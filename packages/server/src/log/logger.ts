@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
 /** Log levels in increasing severity; `silent` logs nothing. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -5,8 +8,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFields = Record<string, unknown>;
 
 /**
- * A structured logger writing one JSON object per line. Callers pass ids, names and counts, never
- * credentials: nothing here redacts, so keys and tokens must not reach a log call.
+ * A structured logger writing one JSON object per line (pino). Callers pass ids, names and counts,
+ * never credentials: the redaction list below is a second line of defence, not the first.
  */
 export interface Logger {
   debug(msg: string, fields?: LogFields): void;
@@ -19,28 +22,56 @@ export interface Logger {
 
 export interface LoggerOptions {
   level: LogLevel;
-  /** Where lines go. @default process.stdout */
+  /** Where lines go, one JSON line per call. @default process.stdout */
   write?: (line: string) => void;
+  /** Human-readable lines (pino-pretty, loaded only then) instead of JSON. @default false */
+  pretty?: boolean;
 }
+
+/**
+ * Field names whose values are replaced by `[redacted]` wherever a log call passes them, at the
+ * top level or one level down (`headers.authorization`).
+ */
+const REDACTED = ['authorization', 'x-api-key', 'x-amz-security-token', 'cookie', 'authorizationToken', 'token', 'apiKey', 'password', 'secretAccessKey'];
 
 export function createLogger(options: LoggerOptions, base: LogFields = {}): Logger {
-  const threshold = LOG_LEVELS.indexOf(options.level);
-  const write = options.write ?? ((line: string) => void process.stdout.write(line));
-  const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
-    if (LOG_LEVELS.indexOf(level) < threshold) return;
-    const entry: LogFields = { time: new Date().toISOString(), level, msg, ...base, ...fields };
-    if (entry['err'] instanceof Error) entry['err'] = serializeError(entry['err']);
-    write(JSON.stringify(entry) + '\n');
-  };
+  const root = pino(
+    {
+      level: options.level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: stdSerializers.err },
+      redact: { paths: REDACTED.flatMap((k) => [`["${k}"]`, `*["${k}"]`]), censor: '[redacted]' },
+    },
+    destination(options),
+  );
+  return wrap(Object.keys(base).length === 0 ? root : root.child(base));
+}
+
+function wrap(log: PinoLogger): Logger {
   return {
-    debug: (msg, fields) => emit('debug', msg, fields),
-    info: (msg, fields) => emit('info', msg, fields),
-    warn: (msg, fields) => emit('warn', msg, fields),
-    error: (msg, fields) => emit('error', msg, fields),
-    child: (fields) => createLogger(options, { ...base, ...fields }),
+    debug: (msg, fields) => log.debug(fields ?? {}, msg),
+    info: (msg, fields) => log.info(fields ?? {}, msg),
+    warn: (msg, fields) => log.warn(fields ?? {}, msg),
+    error: (msg, fields) => log.error(fields ?? {}, msg),
+    child: (fields) => wrap(log.child(fields)),
   };
 }
 
-function serializeError(err: Error): LogFields {
-  return { name: err.name, message: err.message, stack: err.stack };
+function destination(options: LoggerOptions): DestinationStream {
+  const write = options.write;
+  if (options.pretty) {
+    // pino-pretty is CommonJS and only needed for readable output: loaded on this path alone.
+    const pretty = createRequire(import.meta.url)('pino-pretty') as (options: object) => DestinationStream;
+    return pretty({
+      sync: true,
+      colorize: write === undefined && process.stdout.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ...(write !== undefined && { destination: { write } }),
+    });
+  }
+  if (write !== undefined) return { write };
+  return pino.destination({ dest: 1, sync: true });
 }
