@@ -75,7 +75,7 @@ export class Switchboard {
     };
     this.#realtime = new RealtimeEndpoint(this.core);
     this.#addGauges(config);
-    this.#state = { ready: false, metrics: () => metrics.registry.render() };
+    this.#state = { ready: false, metrics: async () => ({ text: await metrics.registry.render(), contentType: metrics.registry.contentType }) };
     const listener = createRequestListener(this.core, this.#state);
     const tls = config.server.tls;
     this.#server = tls
@@ -95,7 +95,7 @@ export class Switchboard {
     });
     registry.gauge('switchboard_broker_up', 'Whether the broker takes publishes, with every interest of this node in place (1) or not (0).', () => [
       [{ broker: config.broker.type }, this.core.fanout.brokerReady ? 1 : 0],
-    ]);
+    ], { aggregator: 'min' });
     registry.gauge('switchboard_event_handler_invocations', 'EVENT (fire and forget) onPublish invocations, by namespace and outcome.', () =>
       config.namespaces.flatMap((ns) => {
         const stats = this.core.handlers.get(ns.name)?.stats;

@@ -10,8 +10,8 @@ import { Cors } from './cors.js';
 export interface HttpState {
   /** False while starting and while shutting down: `/healthz` answers 503 (as while the broker is down). */
   ready: boolean;
-  /** The Prometheus text for `GET /metrics`. */
-  metrics: () => string;
+  /** The Prometheus text for `GET /metrics`, and its content type. */
+  metrics: () => Promise<{ text: string; contentType: string }>;
 }
 
 /**
@@ -49,8 +49,8 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   }
   if (path === '/metrics' && core.config.server.metrics) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
-    const text = state.metrics();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
+    const { text, contentType } = await state.metrics();
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
     return void res.end(text);
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);

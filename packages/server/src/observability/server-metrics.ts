@@ -19,10 +19,10 @@ export function createServerMetrics(): ServerMetrics {
   const registry = new MetricsRegistry();
   return {
     registry,
-    publishes: registry.counter('switchboard_publishes_total', 'Publish requests accepted, by transport.'),
+    publishes: registry.counter('switchboard_publishes_total', 'Publish requests accepted, by transport.', ['transport']),
     eventsPublished: registry.counter('switchboard_events_published_total', 'Events handed to the broker for broadcast.'),
     deliveries: registry.counter('switchboard_deliveries_total', 'data frames queued to subscribers on this node.'),
-    errors: registry.counter('switchboard_errors_total', 'Error replies sent to clients, by errorType and transport.'),
-    disconnects: registry.counter('switchboard_disconnects_total', 'Connections closed by the server, by reason.'),
+    errors: registry.counter('switchboard_errors_total', 'Error replies sent to clients, by errorType and transport.', ['errorType', 'transport']),
+    disconnects: registry.counter('switchboard_disconnects_total', 'Connections closed by the server, by reason.', ['reason']),
   };
 }
