@@ -60,7 +60,7 @@ export class Switchboard {
   #closing: Promise<void> | undefined;
 
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
-    const log = options.logger ?? createLogger({ level: config.log.level });
+    const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
     const metrics = createServerMetrics();
     this.#functions = new FunctionService({ log, moduleHooks: [APPSYNC_UTILS_HOOKS], watch: options.watchHandlers ?? false });
     this.core = {
@@ -170,7 +170,7 @@ export class Switchboard {
 
 /** A Switchboard on the broker its configuration names (Redis and NATS clients load on demand). */
 export async function createSwitchboard(config: Readonly<Config>, options: SwitchboardOptions = {}): Promise<Switchboard> {
-  const log = options.logger ?? createLogger({ level: config.log.level });
+  const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
   const broker = options.broker ?? (await createBroker(config.broker, log));
   return new Switchboard(config, { ...options, logger: log, broker });
 }

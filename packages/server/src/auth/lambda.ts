@@ -74,7 +74,7 @@ export class LambdaAuthorizer implements Authorizer {
   }
 
   async #ask(token: string, request: AuthRequest, key: string): Promise<Decision> {
-    const requestId = randomUUID();
+    const requestId = request.requestId ?? randomUUID();
     const log = this.#options.log.child({ requestId, authorizer: this.#options.functionName });
     let outcome;
     try {

@@ -30,6 +30,11 @@ export interface AuthRequest {
   readonly signedBody?: () => string;
   /** The client's address, for identities that carry `sourceIp`. */
   readonly sourceIp?: string;
+  /**
+   * The request's id (`x-amzn-requestid` over HTTP): a Lambda authorizer gets it as
+   * `requestContext.requestId`, so its logs match the server's and the client's.
+   */
+  readonly requestId?: string;
 }
 
 /** What a handler sees as `ctx.identity`: `null` for API keys, a mode-specific object otherwise. */

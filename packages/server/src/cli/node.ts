@@ -12,7 +12,7 @@ import { onStopRequest } from './stop-request.js';
  * reached, or the port cannot be listened on; the message says which.
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
-  const log = createLogger({ level: config.log.level }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
+  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
   const switchboard = await createSwitchboard(config, { logger: log, watchHandlers: command === 'dev' });
   let address;
   try {

@@ -14,7 +14,7 @@ const FIRST_RESTART_DELAY_MS = 500;
  * they have all exited, or after the shutdown timeout.
  */
 export async function runPrimary(config: Readonly<Config>, workers: number): Promise<undefined> {
-  const log = createLogger({ level: config.log.level }, { role: 'primary' });
+  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, { role: 'primary' });
   let stopping = false;
   let delay = FIRST_RESTART_DELAY_MS;
   const fork = (): Worker => cluster.fork();

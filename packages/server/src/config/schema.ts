@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
 import { DEFAULT_PROBE } from '../broker/link-probe.js';
-import { LOG_LEVELS } from '../log/logger.js';
+import { LOG_LEVELS, toLogLevel } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
 
@@ -119,10 +119,19 @@ const server = z
   })
   .strict();
 
+const log = z
+  .object({
+    /** NONE | ERROR | WARN | INFO | DEBUG | ALL, in any case (`silent` and `trace` also name NONE and ALL). */
+    level: z.preprocess((v) => (typeof v === 'string' ? (toLogLevel(v) ?? v) : v), z.enum(LOG_LEVELS)).default('INFO'),
+    /** `json`: one JSON object per line; `pretty`: readable lines for people. */
+    format: z.enum(['json', 'pretty']).default('json'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: server.default({}),
-    log: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().default({}),
+    log: log.default({}),
     auth: auth.default({}),
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),

@@ -1,9 +1,27 @@
 import { createRequire } from 'node:module';
 import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
-/** Log levels in increasing severity; `silent` logs nothing. */
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+/**
+ * Log levels, from quietest to most verbose: AppSync's names (`NONE`, `ERROR`, `INFO`, `DEBUG`,
+ * `ALL`) plus `WARN`. What each writes is in docs/observability.md.
+ */
+export const LOG_LEVELS = ['NONE', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'ALL'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Other names accepted for a level: lower case, and pino's `silent` and `trace`. */
+const ALIASES: Readonly<Record<string, LogLevel>> = { silent: 'NONE', trace: 'ALL' };
+
+/** A level as written in a configuration file, a flag or code (`INFO`, `info`, `silent`, ...). */
+export type LogLevelName = LogLevel | Lowercase<LogLevel> | 'silent' | 'trace';
+
+/** The level `name` stands for (any case, or an alias), or `undefined`. */
+export function toLogLevel(name: string): LogLevel | undefined {
+  const upper = name.toUpperCase();
+  return (LOG_LEVELS as readonly string[]).includes(upper) ? (upper as LogLevel) : ALIASES[name.toLowerCase()];
+}
+
+/** The pino level for each of ours. */
+const PINO_LEVEL: Readonly<Record<LogLevel, string>> = { NONE: 'silent', ERROR: 'error', WARN: 'warn', INFO: 'info', DEBUG: 'debug', ALL: 'trace' };
 
 export type LogFields = Record<string, unknown>;
 
@@ -16,12 +34,16 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** Lines only `ALL` writes: payloads (events, handler requests and responses). */
+  trace(msg: string, fields?: LogFields): void;
+  /** True when lines of `level` are written: lets a caller skip building fields nobody reads. */
+  enabled(level: 'debug' | 'trace'): boolean;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;
 }
 
 export interface LoggerOptions {
-  level: LogLevel;
+  level: LogLevelName;
   /** Where lines go, one JSON line per call. @default process.stdout */
   write?: (line: string) => void;
   /** Human-readable lines (pino-pretty, loaded only then) instead of JSON. @default false */
@@ -37,7 +59,7 @@ const REDACTED = ['authorization', 'x-api-key', 'x-amz-security-token', 'cookie'
 export function createLogger(options: LoggerOptions, base: LogFields = {}): Logger {
   const root = pino(
     {
-      level: options.level,
+      level: PINO_LEVEL[toLogLevel(options.level) ?? 'INFO'],
       base: null,
       messageKey: 'msg',
       timestamp: stdTimeFunctions.isoTime,
@@ -56,6 +78,8 @@ function wrap(log: PinoLogger): Logger {
     info: (msg, fields) => log.info(fields ?? {}, msg),
     warn: (msg, fields) => log.warn(fields ?? {}, msg),
     error: (msg, fields) => log.error(fields ?? {}, msg),
+    trace: (msg, fields) => log.trace(fields ?? {}, msg),
+    enabled: (level) => log.isLevelEnabled(level),
     child: (fields) => wrap(log.child(fields)),
   };
 }

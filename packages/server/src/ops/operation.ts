@@ -38,6 +38,7 @@ export async function authorizeOperation(core: Core, operation: 'EVENT_PUBLISH' 
     namespace: namespace.name,
     channel: channel.path,
     signedBody: request.signedBody,
+    requestId: request.requestId,
     ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
   });
   return { channel, namespace, grant };
