@@ -16,7 +16,9 @@ import { APPSYNC_UTILS_HOOKS } from './handlers/runtime/register.js';
 import { createRequestListener, type HttpState } from './http/routes.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
+import { authDecisionRecorder } from './observability/auth-decisions.js';
 import { createServerMetrics } from './observability/server-metrics.js';
+import type { Telemetry } from './observability/telemetry.js';
 import type { Core } from './ops/core.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
 
@@ -62,16 +64,18 @@ export class Switchboard {
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
     const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
     const metrics = createServerMetrics();
+    const telemetry: Telemetry = { metrics, tracer: undefined };
     this.#functions = new FunctionService({ log, moduleHooks: [APPSYNC_UTILS_HOOKS], watch: options.watchHandlers ?? false });
     this.core = {
       config,
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
-      auth: new AuthService(createAuthorizers(config.auth, log, this.#functions)),
-      fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
-      handlers: new HandlerRegistry(config, this.#functions, log),
+      auth: new AuthService(createAuthorizers(config.auth, log, this.#functions), authDecisionRecorder(log, metrics)),
+      fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries, metrics.deliverySeconds),
+      handlers: new HandlerRegistry(config, this.#functions, log, telemetry),
       log,
       metrics,
+      telemetry,
     };
     this.#realtime = new RealtimeEndpoint(this.core);
     this.#addGauges(config);

@@ -1,4 +1,6 @@
+import { isProtocolError } from '@switchboard/protocol';
 import type { Logger } from '../log/logger.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import { codeContext, lambdaEvent, type HandlerInput } from './context.js';
 import type { InvokeCall, InvokeOutcome, Invoker } from '../functions/types.js';
 import { checkFunctionSubscribe, decidePublish, functionPublishEvents, unwrap, type PublishDecision } from './outcome.js';
@@ -49,6 +51,8 @@ export class NamespaceHandlers {
     readonly onSubscribeSpec: HandlerSpec | undefined,
     private readonly log: Logger,
     private readonly eventBytes: number,
+    /** Where invocations and data source calls are measured; none in unit tests that build handlers alone. */
+    private readonly telemetry?: Telemetry,
   ) {}
 
   /** True when publishes must wait for the handler's decision. */
@@ -102,8 +106,21 @@ export class NamespaceHandlers {
 
   async #invoke(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): Promise<InvokeOutcome> {
     const call = this.#call(spec, operation, input);
-    const outcome = await this.#send(spec.invoker, call);
-    return outcome.status === 'data-source' ? this.#viaDataSource(spec, call, outcome) : outcome;
+    const started = performance.now();
+    let result = 'failed';
+    try {
+      const first = await this.#send(spec.invoker, call);
+      const outcome = first.status === 'data-source' ? await this.#viaDataSource(spec, call, first) : first;
+      result = outcomeLabel(outcome);
+      return outcome;
+    } catch (err) {
+      result = failureLabel(err);
+      throw err;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.telemetry?.metrics.handlerSeconds.observe({ namespace: this.namespace, operation, outcome: result }, seconds);
+      this.log.debug('handler', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
+    }
   }
 
   /**
@@ -121,7 +138,7 @@ export class NamespaceHandlers {
       this.log.error('handler threw', { ...call.tags, error: { name: 'DataSourceError', message } });
       return { status: 'threw', name: 'DataSourceError', message };
     }
-    const result = await this.#send(source.invoker, {
+    const result = await this.#callDataSource(source, {
       kind: 'function',
       operation: call.operation,
       payload: request.payload ?? null,
@@ -137,6 +154,24 @@ export class NamespaceHandlers {
       error: result.status === 'threw' ? { message: result.message, type: result.name } : null,
     };
     return this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
+  }
+
+  /** One data source call, measured and logged: the single place every data source call passes. */
+  async #callDataSource(source: DataSourceSpec, call: InvokeCall): Promise<InvokeOutcome> {
+    const started = performance.now();
+    let result = 'failed';
+    try {
+      const outcome = await this.#send(source.invoker, call);
+      result = outcome.status === 'ok' ? 'ok' : 'error';
+      return outcome;
+    } catch (err) {
+      result = failureLabel(err);
+      throw err;
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.telemetry?.metrics.dataSourceSeconds.observe({ namespace: this.namespace, dataSource: source.name, outcome: result }, seconds);
+      this.log.debug('data source', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
+    }
   }
 
   /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
@@ -164,6 +199,27 @@ export class NamespaceHandlers {
       tags: { namespace: this.namespace, channel: input.channel.path, requestId: input.requestId, handler: `${spec.name}:${operation}` },
     };
   }
+}
+
+/** The `outcome` label of an invocation that ended: ok, error (threw or util.error), unauthorized. */
+function outcomeLabel(outcome: InvokeOutcome): string {
+  switch (outcome.status) {
+    case 'ok':
+      return 'ok';
+    case 'unauthorized':
+      return 'unauthorized';
+    default:
+      return 'error';
+  }
+}
+
+/** The `outcome` label of an invocation that did not end: timeout, or failed (crash, unreachable, bad answer). */
+function failureLabel(err: unknown): string {
+  return isProtocolError(err) && err.errorType === 'HandlerTimeoutError' ? 'timeout' : 'failed';
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function describe(err: unknown): unknown {

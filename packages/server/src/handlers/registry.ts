@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { Config, NamespaceConfig } from '../config/schema.js';
 import { functionName, type FunctionService } from '../functions/service.js';
 import type { Logger } from '../log/logger.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import { NamespaceHandlers, type HandlerSpec } from './namespace-handlers.js';
 
 /** What a code handler file is as a function target: a JavaScript module without Lambda settings. */
@@ -17,13 +18,13 @@ export class HandlerRegistry {
   readonly #byNamespace = new Map<string, NamespaceHandlers>();
   readonly #functions: FunctionService;
 
-  constructor(config: Readonly<Config>, functions: FunctionService, log: Logger) {
+  constructor(config: Readonly<Config>, functions: FunctionService, log: Logger, telemetry?: Telemetry) {
     this.#functions = functions;
     for (const [index, ns] of config.namespaces.entries()) {
       const onPublish = this.#spec(ns, index, 'onPublish');
       const onSubscribe = this.#spec(ns, index, 'onSubscribe');
       if (onPublish || onSubscribe) {
-        this.#byNamespace.set(ns.name, new NamespaceHandlers(ns.name, onPublish, onSubscribe, log, config.limits.eventBytes));
+        this.#byNamespace.set(ns.name, new NamespaceHandlers(ns.name, onPublish, onSubscribe, log, config.limits.eventBytes, telemetry));
       }
     }
   }

@@ -21,9 +21,10 @@ export interface HttpState {
 export function createRequestListener(core: Core, state: HttpState): RequestListener {
   const cors = new Cors(core.config.server.corsOrigins);
   return (req, res) => {
+    const receivedAt = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
-    route(core, state, cors, req, res, requestId).catch((err: unknown) => {
+    route(core, state, cors, req, res, requestId, receivedAt).catch((err: unknown) => {
       if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
         core.log.error('http request failed', { requestId, err });
       }
@@ -36,7 +37,7 @@ export function createRequestListener(core: Core, state: HttpState): RequestList
   };
 }
 
-async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number): Promise<void> {
   const path = (req.url ?? '/').split('?', 1)[0];
   if (req.method === 'OPTIONS') return cors.preflight(req, res);
   cors.apply(req, res);
@@ -65,6 +66,8 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     throw new ProtocolError('BadRequestException', 'Request body "events" must be an array of JSON-encoded strings');
   }
   const result = await publish(core, {
+    transport: 'http',
+    receivedAt,
     channel,
     events,
     headers: requestHeaders(req.headers),

@@ -1,4 +1,4 @@
-import { Counter as PromCounter, Registry, type Aggregator, type Metric } from 'prom-client';
+import { Counter as PromCounter, Histogram, Registry, type Aggregator, type Metric } from 'prom-client';
 
 /**
  * The server's metrics on a prom-client `Registry` (`GET /metrics`, Prometheus text format).
@@ -66,6 +66,11 @@ export class MetricsRegistry {
 
   counter(name: string, help: string, labelNames?: readonly string[]): Counter {
     return new Counter(this.prom, name, help, labelNames);
+  }
+
+  /** A histogram of durations or sizes; `buckets` are its upper bounds. */
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets: [...buckets], registers: [this.prom] });
   }
 
   /** A gauge whose value `read` gives when scraped. */

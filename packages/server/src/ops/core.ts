@@ -5,6 +5,7 @@ import type { LocalFanout } from '../fanout/fanout.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import type { NamespaceRegistry } from '../namespaces/registry.js';
 
 /** The services every operation needs, built once per server by `createSwitchboard`. */
@@ -17,4 +18,6 @@ export interface Core {
   readonly handlers: HandlerRegistry;
   readonly log: Logger;
   readonly metrics: ServerMetrics;
+  /** The metrics again, and the tracer when tracing is on. */
+  readonly telemetry: Telemetry;
 }

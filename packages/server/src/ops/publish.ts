@@ -9,6 +9,10 @@ import { authorizeOperation, type OperationRequest } from './operation.js';
 export interface PublishRequest extends OperationRequest {
   /** JSON-encoded event strings. */
   readonly events: readonly string[];
+  /** Which endpoint received it, for metrics and logs. @default 'http' */
+  readonly transport?: 'ws' | 'http';
+  /** When it arrived (`performance.now()`), for the publish latency metrics. @default when `publish` is called */
+  readonly receivedAt?: number;
 }
 
 /**
@@ -20,12 +24,14 @@ export interface PublishRequest extends OperationRequest {
  * @throws ProtocolError for anything the client must hear about.
  */
 export async function publish(core: Core, request: PublishRequest): Promise<PublishResult> {
+  const receivedAt = request.receivedAt ?? performance.now();
+  const broadcast = (channel: string, events: BrokerEvent[]): Promise<void> => toBroker(core, channel, events, request, receivedAt);
   const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_PUBLISH', request);
   const payloads = validateEvents(request.events, core.limits);
   const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const handlers = core.handlers.get(namespace.name);
   if (handlers === undefined) {
-    await broadcast(core, channel.path, events, request.requestId);
+    await broadcast(channel.path, events);
     return { successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
   }
   const input: HandlerInput = {
@@ -37,21 +43,27 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
     events: events.map((e, i) => ({ id: e.id, payload: payloads[i] })),
   };
   if (!handlers.decidesPublish) {
-    await broadcast(core, channel.path, events, request.requestId);
+    await broadcast(channel.path, events);
     handlers.fireAndForget(input);
     return { successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
   }
   const decision = await handlers.onPublish(input);
-  if (decision.broadcast.length > 0) await broadcast(core, channel.path, decision.broadcast, request.requestId);
+  if (decision.broadcast.length > 0) await broadcast(channel.path, decision.broadcast);
   return { successful: decision.successful, failed: decision.failed };
 }
 
-async function broadcast(core: Core, channel: string, events: BrokerEvent[], requestId: string): Promise<void> {
+async function toBroker(core: Core, channel: string, events: BrokerEvent[], request: PublishRequest, receivedAt: number): Promise<void> {
+  const { metrics } = core;
+  const handedAt = performance.now();
+  metrics.publishSeconds.observe({ transport: request.transport ?? 'http' }, (handedAt - receivedAt) / 1000);
+  const broker = core.config.broker.type;
   try {
-    await core.fanout.publish({ channel, events });
-    core.metrics.eventsPublished.inc(undefined, events.length);
+    await core.fanout.publish({ channel, events, publishedAt: performance.timeOrigin + receivedAt });
+    metrics.brokerPublishSeconds.observe({ broker, result: 'ok' }, (performance.now() - handedAt) / 1000);
+    metrics.eventsPublished.inc(undefined, events.length);
   } catch (err) {
-    core.log.error('broker publish failed', { requestId, channel, err });
+    metrics.brokerPublishSeconds.observe({ broker, result: 'error' }, (performance.now() - handedAt) / 1000);
+    core.log.error('broker publish failed', { requestId: request.requestId, channel, err });
     throw new ProtocolError('ServiceUnavailableException', 'The broker is unavailable; the events were not delivered. Retry later.', { cause: err });
   }
 }

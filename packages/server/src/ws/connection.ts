@@ -97,8 +97,9 @@ export class Connection {
       return;
     }
     this.#queued++;
+    const receivedAt = performance.now();
     this.#queue = this.#queue
-      .then(() => this.#run(message))
+      .then(() => this.#run(message, receivedAt))
       .catch((err: unknown) => this.#fail(replyType, message.id, err))
       .finally(() => void this.#queued--);
   }
@@ -169,7 +170,7 @@ export class Connection {
     this.#subscriptions.clear();
   }
 
-  async #run(message: Exclude<ClientMessage, { type: 'connection_init' }>): Promise<void> {
+  async #run(message: Exclude<ClientMessage, { type: 'connection_init' }>, receivedAt: number): Promise<void> {
     if (this.#closed) return;
     switch (message.type) {
       case 'subscribe':
@@ -183,7 +184,7 @@ export class Connection {
         return;
       }
       case 'publish':
-        return this.#publish(message);
+        return this.#publish(message, receivedAt);
     }
   }
 
@@ -218,8 +219,10 @@ export class Connection {
     sub.start();
   }
 
-  async #publish(message: PublishMessage): Promise<void> {
+  async #publish(message: PublishMessage, receivedAt: number): Promise<void> {
     const result = await publish(this.#core, {
+      transport: 'ws',
+      receivedAt,
       channel: message.channel,
       events: message.events,
       headers: mergeHeaders(this.#headers, message.authorization),
