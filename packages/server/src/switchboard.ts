@@ -17,6 +17,7 @@ import { createRequestListener, type HttpState } from './http/routes.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
 import { authDecisionRecorder } from './observability/auth-decisions.js';
+import { listenForScrapes, type Scrape } from './observability/metrics-endpoint.js';
 import { createServerMetrics } from './observability/server-metrics.js';
 import type { Telemetry } from './observability/telemetry.js';
 import type { Core } from './ops/core.js';
@@ -29,6 +30,11 @@ export interface SwitchboardOptions {
   broker?: Broker;
   /** Reload handler files when they change (`switchboard dev`). @default false */
   watchHandlers?: boolean;
+  /**
+   * Under `--workers`: the whole cluster's metrics, aggregated by the primary. `GET /metrics`
+   * answers with them, and this node opens no `server.metricsPort` listener (the primary does).
+   */
+  clusterMetrics?: Scrape;
 }
 
 /** Where a started server listens. */
@@ -39,6 +45,8 @@ export interface ListenAddress {
   httpUrl: string;
   /** `ws(s)://host:port/event/realtime`. */
   realtimeUrl: string;
+  /** `http://host:port/metrics` when `server.metricsPort` is set and this node serves it. */
+  metricsUrl?: string;
 }
 
 /**
@@ -57,6 +65,9 @@ export class Switchboard {
   readonly #realtime: RealtimeEndpoint;
   readonly #state: HttpState;
   readonly #functions: FunctionService;
+  readonly #scrape: Scrape;
+  readonly #ownMetricsListener: boolean;
+  #metricsServer: Server | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #ageSweep: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
@@ -79,7 +90,10 @@ export class Switchboard {
     };
     this.#realtime = new RealtimeEndpoint(this.core);
     this.#addGauges(config);
-    this.#state = { ready: false, metrics: async () => ({ text: await metrics.registry.render(), contentType: metrics.registry.contentType }) };
+    this.#scrape = options.clusterMetrics ?? (() => metrics.registry.render());
+    const { server } = config;
+    this.#ownMetricsListener = server.metrics && server.metricsPort !== undefined && options.clusterMetrics === undefined;
+    this.#state = { ready: false, scrape: server.metrics && server.metricsPort === undefined ? this.#scrape : undefined };
     const listener = createRequestListener(this.core, this.#state);
     const tls = config.server.tls;
     this.#server = tls
@@ -136,12 +150,19 @@ export class Switchboard {
     // One sweep closes connections past their age limit, at a tenth of the limit's precision (60 s at most).
     const limits = this.core.limits;
     this.#ageSweep = setInterval(() => this.#realtime.closeExpired(Date.now()), Math.max(10, Math.min(60_000, Math.floor(limits.connectionAgeMs / 10))));
+    const { server } = this.core.config;
+    let metricsUrl: string | undefined;
+    if (this.#ownMetricsListener) {
+      const listener = await listenForScrapes(server.metricsPort!, server.metricsHost, this.#scrape, server.metricsToken);
+      this.#metricsServer = listener.server;
+      metricsUrl = listener.url;
+    }
     this.#state.ready = true;
     const address = this.#server.address() as AddressInfo;
-    const scheme = this.core.config.server.tls ? 'https' : 'http';
+    const scheme = server.tls ? 'https' : 'http';
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const httpUrl = `${scheme}://${shownHost}:${address.port}`;
-    return { host: address.address, port: address.port, httpUrl, realtimeUrl: `${httpUrl.replace(/^http/, 'ws')}/event/realtime` };
+    return { host: address.address, port: address.port, httpUrl, realtimeUrl: `${httpUrl.replace(/^http/, 'ws')}/event/realtime`, ...(metricsUrl !== undefined && { metricsUrl }) };
   }
 
   /**
@@ -168,6 +189,7 @@ export class Switchboard {
       this.#server.closeAllConnections();
       await closed;
     }
+    this.#metricsServer?.close();
     await Promise.all([this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
   }
 }

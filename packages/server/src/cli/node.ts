@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
 import { FunctionStartError } from '../functions/types.js';
 import { createLogger } from '../log/logger.js';
+import { answerPrimary, askPrimary } from '../observability/cluster-metrics.js';
+import { MetricsListenError } from '../observability/metrics-endpoint.js';
 import type { Config } from '../config/schema.js';
 import { createSwitchboard } from '../switchboard.js';
 import { onStopRequest } from './stop-request.js';
@@ -13,7 +15,8 @@ import { onStopRequest } from './stop-request.js';
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
   const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
-  const switchboard = await createSwitchboard(config, { logger: log, watchHandlers: command === 'dev' });
+  const switchboard = await createSwitchboard(config, { logger: log, watchHandlers: command === 'dev', ...(cluster.isWorker && { clusterMetrics: askPrimary() }) });
+  if (cluster.isWorker) answerPrimary(switchboard.core.metrics.registry);
   let address;
   try {
     address = await switchboard.listen();
@@ -27,7 +30,7 @@ export async function runNode(config: Readonly<Config>, command: string, generat
     await switchboard.close().catch(() => undefined);
     return 1;
   }
-  log.info('listening', { pid: process.pid, http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, namespaces: config.namespaces.map((n) => n.name) });
+  log.info('listening', { pid: process.pid, http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, metrics: address.metricsUrl, namespaces: config.namespaces.map((n) => n.name) });
   if (command === 'dev') {
     const lines = [
       '',
@@ -64,6 +67,7 @@ export async function runNode(config: Readonly<Config>, command: string, generat
  * getaddrinfo), or else the broker, whose errors name its server without credentials.
  */
 function startFailure(config: Readonly<Config>, err: NodeJS.ErrnoException): string {
+  if (err instanceof MetricsListenError) return err.message;
   const where = `${config.server.host}:${config.server.port}`;
   if (err.syscall === 'listen' || err.syscall === 'getaddrinfo') {
     const hint =

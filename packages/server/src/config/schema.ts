@@ -112,8 +112,17 @@ const server = z
     tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
     /** Origins allowed to call `POST /event` from a browser; `*` allows any. */
     corsOrigins: z.array(z.string().min(1)).default(['*']),
-    /** Serve `GET /metrics` (Prometheus text format, no credentials needed). */
+    /** Serve `GET /metrics` (Prometheus text format). */
     metrics: z.boolean().default(true),
+    /**
+     * Serve `GET /metrics` on a listener of its own on this port (0: a free one) instead of the
+     * public port, so it need not be reachable by clients. Under `--workers` the primary opens it.
+     */
+    metricsPort: z.number().int().min(0).max(65535).optional(),
+    /** The address of the `metricsPort` listener. */
+    metricsHost: z.string().min(1).default('127.0.0.1'),
+    /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** How long shutdown waits for sockets to close before cutting them. */
     shutdownTimeoutMs: positiveInt.default(5000),
   })

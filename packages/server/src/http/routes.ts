@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ProtocolError, isProtocolError, isRecord } from '@switchboard/protocol';
 import { requestHeaders } from '../auth/headers.js';
+import { answerScrape, type Scrape } from '../observability/metrics-endpoint.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { readBody } from './body.js';
@@ -10,8 +11,8 @@ import { Cors } from './cors.js';
 export interface HttpState {
   /** False while starting and while shutting down: `/healthz` answers 503 (as while the broker is down). */
   ready: boolean;
-  /** The Prometheus text for `GET /metrics`, and its content type. */
-  metrics: () => Promise<{ text: string; contentType: string }>;
+  /** What `GET /metrics` answers on this port; `undefined` when it is not served here (off, or on `server.metricsPort`). */
+  scrape: Scrape | undefined;
 }
 
 /**
@@ -48,11 +49,9 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     const status = !state.ready ? 'unavailable' : core.fanout.brokerReady ? 'ok' : 'broker unavailable';
     return sendJson(res, status === 'ok' ? 200 : 503, { status });
   }
-  if (path === '/metrics' && core.config.server.metrics) {
+  if (path === '/metrics' && state.scrape !== undefined) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
-    const { text, contentType } = await state.metrics();
-    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-    return void res.end(text);
+    return answerScrape(req, res, state.scrape, core.config.server.metricsToken);
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');

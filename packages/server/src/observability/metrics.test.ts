@@ -40,6 +40,31 @@ describe('GET /metrics', () => {
     assert.equal(sample(text, 'switchboard_broker_up{broker="memory"}'), 1);
   });
 
+  it('can live on a listener of its own (server.metricsPort) behind a bearer token (server.metricsToken)', async (t) => {
+    const token = 'a-metrics-token-of-sixteen+';
+    const server = await startTestServer({ server: { host: '127.0.0.1', port: 0, metricsPort: 0, metricsToken: token } });
+    t.after(() => server.close());
+    assert.ok(server.metricsUrl, 'listen() reports where the metrics are');
+    assert.notEqual(new URL(server.metricsUrl).port, new URL(server.httpUrl).port);
+    assert.equal((await fetch(`${server.httpUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status, 404, 'not on the public port');
+    const refused = await fetch(server.metricsUrl);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="metrics"');
+    assert.equal((await fetch(server.metricsUrl, { headers: { authorization: 'Bearer not-the-token-not-the-token' } })).status, 401);
+    const res = await fetch(server.metricsUrl, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /^switchboard_connections 0$/m);
+    assert.equal((await fetch(server.metricsUrl.replace('/metrics', '/event'))).status, 404);
+  });
+
+  it('asks for the token on the public port too when only server.metricsToken is set', async (t) => {
+    const token = 'a-metrics-token-of-sixteen+';
+    const server = await startTestServer({ server: { host: '127.0.0.1', port: 0, metricsToken: token } });
+    t.after(() => server.close());
+    assert.equal((await fetch(`${server.httpUrl}/metrics`)).status, 401);
+    assert.equal((await fetch(`${server.httpUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+  });
+
   it('is off when server.metrics is false', async (t) => {
     const server = await startTestServer({ server: { host: '127.0.0.1', port: 0, metrics: false } });
     t.after(() => server.close());
