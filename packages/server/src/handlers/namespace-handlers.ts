@@ -112,6 +112,8 @@ export class NamespaceHandlers {
       const first = await this.#send(spec.invoker, call);
       const outcome = first.status === 'data-source' ? await this.#viaDataSource(spec, call, first) : first;
       result = outcomeLabel(outcome);
+      // ALL: what the handler got and gave; the events, never the request's headers (credentials).
+      if (this.log.enabled('trace')) this.log.trace('handler payload', { ...call.tags, events: input.events, outcome });
       return outcome;
     } catch (err) {
       result = failureLabel(err);

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ProtocolError, isProtocolError, isRecord } from '@switchboard/protocol';
+import { ProtocolError, isProtocolError, isRecord, type PublishResult } from '@switchboard/protocol';
 import { requestHeaders } from '../auth/headers.js';
 import { answerScrape, type Scrape } from '../observability/metrics-endpoint.js';
+import { logRequest } from '../observability/request-log.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { readBody } from './body.js';
@@ -25,33 +26,48 @@ export function createRequestListener(core: Core, state: HttpState): RequestList
     const receivedAt = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
-    route(core, state, cors, req, res, requestId, receivedAt).catch((err: unknown) => {
-      if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
-        core.log.error('http request failed', { requestId, err });
-      }
-      const error = isProtocolError(err) ? err : new ProtocolError('InternalFailureException', 'The request failed unexpectedly; see the server log');
-      core.metrics.errors.inc({ errorType: error.errorType, transport: 'http' });
-      if (res.headersSent) return void res.destroy();
-      if (err instanceof ProtocolError && err.errorType === 'PayloadTooLargeException') res.setHeader('connection', 'close');
-      sendJson(res, error.status, { errors: [error.toWire()] });
-    });
+    const seen: Seen = {};
+    route(core, state, cors, req, res, requestId, receivedAt, seen).then(
+      (result) => {
+        if (result !== undefined) logRequest(core.log, { operation: 'publish', transport: 'http', requestId, ...seen, result, status: res.statusCode, receivedAt });
+      },
+      (err: unknown) => {
+        if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
+          core.log.error('http request failed', { requestId, err });
+        }
+        const error = isProtocolError(err) ? err : new ProtocolError('InternalFailureException', 'The request failed unexpectedly; see the server log');
+        core.metrics.errors.inc({ errorType: error.errorType, transport: 'http' });
+        const operation = seen.channel !== undefined ? 'publish' : 'request';
+        logRequest(core.log, { operation, transport: 'http', requestId, ...seen, error, status: error.status, receivedAt });
+        if (res.headersSent) return void res.destroy();
+        if (err instanceof ProtocolError && err.errorType === 'PayloadTooLargeException') res.setHeader('connection', 'close');
+        sendJson(res, error.status, { errors: [error.toWire()] });
+      },
+    );
   };
 }
 
-async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number): Promise<void> {
+/** What a request turned out to be, as far as it was read: for its log line. */
+interface Seen {
+  channel?: unknown;
+  events?: readonly string[];
+}
+
+/** Answers one request; resolves with the result of a publish (which is logged), otherwise with nothing. */
+async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number, seen: Seen): Promise<PublishResult | undefined> {
   const path = (req.url ?? '/').split('?', 1)[0];
-  if (req.method === 'OPTIONS') return cors.preflight(req, res);
+  if (req.method === 'OPTIONS') return void cors.preflight(req, res);
   cors.apply(req, res);
   if (path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
     // Not ready while starting or stopping, and while the broker is unreachable: a load balancer
     // then sends new clients to nodes that can deliver. Connected clients stay connected.
     const status = !state.ready ? 'unavailable' : core.fanout.brokerReady ? 'ok' : 'broker unavailable';
-    return sendJson(res, status === 'ok' ? 200 : 503, { status });
+    return void sendJson(res, status === 'ok' ? 200 : 503, { status });
   }
   if (path === '/metrics' && state.scrape !== undefined) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
-    return answerScrape(req, res, state.scrape, core.config.server.metricsToken);
+    return void (await answerScrape(req, res, state.scrape, core.config.server.metricsToken));
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
@@ -60,10 +76,12 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   const body = parseJson(raw);
   if (!isRecord(body)) throw new ProtocolError('BadRequestException', 'Request body must be a JSON object {"channel", "events"}');
   const { channel, events } = body;
+  seen.channel = channel;
   if (typeof channel !== 'string') throw new ProtocolError('BadRequestException', 'Request body "channel" must be a string');
   if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) {
     throw new ProtocolError('BadRequestException', 'Request body "events" must be an array of JSON-encoded strings');
   }
+  seen.events = events;
   const result = await publish(core, {
     transport: 'http',
     receivedAt,
@@ -76,6 +94,7 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   });
   core.metrics.publishes.inc(HTTP);
   sendJson(res, 200, result);
+  return result;
 }
 
 const HTTP = { transport: 'http' } as const;

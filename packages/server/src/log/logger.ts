@@ -37,7 +37,7 @@ export interface Logger {
   /** Lines only `ALL` writes: payloads (events, handler requests and responses). */
   trace(msg: string, fields?: LogFields): void;
   /** True when lines of `level` are written: lets a caller skip building fields nobody reads. */
-  enabled(level: 'debug' | 'trace'): boolean;
+  enabled(level: 'info' | 'debug' | 'trace'): boolean;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;
 }
@@ -52,7 +52,7 @@ export interface LoggerOptions {
 
 /**
  * Field names whose values are replaced by `[redacted]` wherever a log call passes them, at the
- * top level or one level down (`headers.authorization`).
+ * top level or up to two levels down (`headers.authorization`, `request.headers.authorization`).
  */
 const REDACTED = ['authorization', 'x-api-key', 'x-amz-security-token', 'cookie', 'authorizationToken', 'token', 'apiKey', 'password', 'secretAccessKey'];
 
@@ -65,7 +65,7 @@ export function createLogger(options: LoggerOptions, base: LogFields = {}): Logg
       timestamp: stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       serializers: { err: stdSerializers.err },
-      redact: { paths: REDACTED.flatMap((k) => [`["${k}"]`, `*["${k}"]`]), censor: '[redacted]' },
+      redact: { paths: REDACTED.flatMap((k) => [`["${k}"]`, `*["${k}"]`, `*.*["${k}"]`]), censor: '[redacted]' },
     },
     destination(options),
   );
@@ -93,6 +93,7 @@ function destination(options: LoggerOptions): DestinationStream {
       sync: true,
       colorize: write === undefined && process.stdout.isTTY === true,
       translateTime: 'SYS:HH:MM:ss.l',
+      singleLine: true,
       ...(write !== undefined && { destination: { write } }),
     });
   }

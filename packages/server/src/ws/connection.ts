@@ -18,6 +18,7 @@ import {
 } from '@switchboard/protocol';
 import type { Logger } from '../log/logger.js';
 import { mergeHeaders } from '../auth/headers.js';
+import { logRequest, type RequestLine } from '../observability/request-log.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { authorizeSubscribe } from '../ops/subscribe.js';
@@ -69,12 +70,13 @@ export class Connection {
   /** Handles one text frame from the client. Never throws. */
   receive(text: string): void {
     if (this.#closed) return;
+    const receivedAt = performance.now();
     let message: ClientMessage;
     try {
       message = decodeClientMessage(text);
     } catch (err) {
       const e = err as DecodeError;
-      this.#reject(e.replyType, e.id, e);
+      this.#reject(e.replyType, e.id, e, receivedAt);
       return;
     }
     if (message.type === 'connection_init') {
@@ -84,29 +86,29 @@ export class Connection {
     }
     const replyType = REPLY_TYPE[message.type];
     if (this.#draining) {
-      this.#reject(replyType, message.id, new ProtocolError('ServiceUnavailableException', 'The server is shutting down; reconnect and retry'));
+      this.#reject(replyType, message.id, new ProtocolError('ServiceUnavailableException', 'The server is shutting down; reconnect and retry'), receivedAt);
       return;
     }
     if (message.type === 'publish' && !this.#publishes.take()) {
       const limit = this.#core.limits.publishesPerSecond;
-      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Rate limit exceeded: at most ${limit} publishes per second per connection`));
+      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Rate limit exceeded: at most ${limit} publishes per second per connection`), receivedAt);
       return;
     }
     if (this.#queued >= this.#core.limits.pendingOperations) {
-      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Too many operations in flight on this connection (limit ${this.#core.limits.pendingOperations})`));
+      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Too many operations in flight on this connection (limit ${this.#core.limits.pendingOperations})`), receivedAt);
       return;
     }
     this.#queued++;
-    const receivedAt = performance.now();
+    const requestId = randomUUID();
     this.#queue = this.#queue
-      .then(() => this.#run(message, receivedAt))
-      .catch((err: unknown) => this.#fail(replyType, message.id, err))
+      .then(() => this.#run(message, requestId, receivedAt))
+      .catch((err: unknown) => this.#fail(message, requestId, receivedAt, err))
       .finally(() => void this.#queued--);
   }
 
   /** Binary frames are not part of the protocol. */
   receiveBinary(): void {
-    this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'));
+    this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'), performance.now());
   }
 
   /** Closes the connection when it has reached `limits.connectionAgeMs`; called by a shared sweep. */
@@ -170,25 +172,42 @@ export class Connection {
     this.#subscriptions.clear();
   }
 
-  async #run(message: Exclude<ClientMessage, { type: 'connection_init' }>, receivedAt: number): Promise<void> {
+  async #run(message: Operation, requestId: string, receivedAt: number): Promise<void> {
     if (this.#closed) return;
     switch (message.type) {
       case 'subscribe':
-        return this.#subscribe(message);
+        await this.#subscribe(message, requestId);
+        break;
       case 'unsubscribe': {
         const sub = this.#subscriptions.get(message.id);
         if (sub === undefined) throw new ProtocolError('UnknownOperationError', `Unknown operation id ${message.id}`);
         this.#subscriptions.delete(message.id);
         this.#core.fanout.remove(sub);
         this.send(unsubscribeSuccessFrame(message.id));
+        this.#logOperation(message, requestId, receivedAt, { channel: sub.pattern });
         return;
       }
       case 'publish':
-        return this.#publish(message, receivedAt);
+        return this.#publish(message, requestId, receivedAt);
     }
+    this.#logOperation(message, requestId, receivedAt);
   }
 
-  async #subscribe(message: SubscribeMessage): Promise<void> {
+  #logOperation(message: Operation, requestId: string, receivedAt: number, more: Partial<RequestLine> = {}): void {
+    logRequest(this.#core.log, {
+      operation: message.type,
+      transport: 'ws',
+      requestId,
+      connectionId: this.id,
+      id: message.id,
+      channel: message.type === 'unsubscribe' ? undefined : message.channel,
+      events: message.type === 'publish' ? message.events : undefined,
+      receivedAt,
+      ...more,
+    });
+  }
+
+  async #subscribe(message: SubscribeMessage, requestId: string): Promise<void> {
     if (this.#subscriptions.has(message.id)) {
       throw new ProtocolError('BadRequestException', `Subscription id ${message.id} is already in use on this connection`);
     }
@@ -199,7 +218,7 @@ export class Connection {
     const { channel } = await authorizeSubscribe(this.#core, {
       channel: message.channel,
       headers: mergeHeaders(this.#headers, message.authorization),
-      requestId: randomUUID(),
+      requestId,
       signedBody: () => JSON.stringify({ channel: message.channel }),
       sourceIp: this.#sourceIp,
     });
@@ -219,32 +238,44 @@ export class Connection {
     sub.start();
   }
 
-  async #publish(message: PublishMessage, receivedAt: number): Promise<void> {
+  async #publish(message: PublishMessage, requestId: string, receivedAt: number): Promise<void> {
     const result = await publish(this.#core, {
       transport: 'ws',
       receivedAt,
       channel: message.channel,
       events: message.events,
       headers: mergeHeaders(this.#headers, message.authorization),
-      requestId: randomUUID(),
+      requestId,
       signedBody: () => JSON.stringify({ channel: message.channel, events: message.events }),
       sourceIp: this.#sourceIp,
     });
     this.#core.metrics.publishes.inc(WS);
     this.send(publishSuccessFrame(message.id, result.successful, result.failed));
+    this.#logOperation(message, requestId, receivedAt, { result });
   }
 
-  #fail(replyType: ErrorReplyType, id: string, err: unknown): void {
+  #fail(message: Operation, requestId: string, receivedAt: number, err: unknown): void {
+    const id = message.id;
+    let error: ProtocolError;
     if (isProtocolError(err)) {
-      if (err.errorType === 'InternalFailureException') this.#log.error('operation failed', { id, err: err.cause ?? err });
-      this.#reject(replyType, id, err);
-      return;
+      if (err.errorType === 'InternalFailureException') this.#log.error('operation failed', { id, requestId, err: err.cause ?? err });
+      error = err;
+    } else {
+      this.#log.error('operation failed unexpectedly', { id, requestId, err });
+      error = new ProtocolError('InternalFailureException', 'The operation failed unexpectedly; see the server log');
     }
-    this.#log.error('operation failed unexpectedly', { id, err });
-    this.#reject(replyType, id, new ProtocolError('InternalFailureException', 'The operation failed unexpectedly; see the server log'));
+    this.#sendError(REPLY_TYPE[message.type], id, error);
+    this.#logOperation(message, requestId, receivedAt, { error });
   }
 
-  #reject(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError): void {
+  /** Refuses a message before it runs (undecodable, rate limited, too many pending, shutting down). */
+  #reject(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError, receivedAt: number): void {
+    this.#sendError(replyType, id, err);
+    const operation = replyType === 'error' ? 'request' : OPERATION_OF[replyType];
+    logRequest(this.#core.log, { operation, transport: 'ws', connectionId: this.id, id, error: err, receivedAt });
+  }
+
+  #sendError(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError): void {
     this.#core.metrics.errors.inc({ errorType: err.errorType, transport: 'ws' });
     this.send(errorFrame(replyType, id, [err.toWire()]));
   }
@@ -252,8 +283,16 @@ export class Connection {
 
 const WS = { transport: 'ws' } as const;
 
+type Operation = Exclude<ClientMessage, { type: 'connection_init' }>;
+
 const REPLY_TYPE = {
   subscribe: 'subscribe_error',
   unsubscribe: 'unsubscribe_error',
   publish: 'publish_error',
-} as const satisfies Record<string, ErrorReplyType>;
+} as const satisfies Record<Operation['type'], ErrorReplyType>;
+
+const OPERATION_OF = {
+  subscribe_error: 'subscribe',
+  unsubscribe_error: 'unsubscribe',
+  publish_error: 'publish',
+} as const satisfies Record<Exclude<ErrorReplyType, 'error'>, Operation['type']>;

@@ -107,16 +107,17 @@ export class RealtimeEndpoint {
     }
     const connection = new Connection(this.#core, new WsSocket(ws), auth, sourceIp);
     this.connections.add(connection);
-    this.#core.log.debug('connection opened', { connectionId: connection.id });
+    this.#core.log.info('connect', { connectionId: connection.id, sourceIp });
     ws.on('message', (data, isBinary) => {
       if (isBinary) connection.receiveBinary();
       else connection.receive(data.toString());
     });
     ws.on('error', (err) => this.#core.log.debug('socket error', { connectionId: connection.id, err }));
     ws.on('close', (code) => {
+      const subscriptions = connection.subscriptionCount;
       connection.dispose();
       this.connections.delete(connection);
-      this.#core.log.debug('connection closed', { connectionId: connection.id, code });
+      this.#core.log.info('close', { connectionId: connection.id, code, subscriptions, seconds: Math.round(Date.now() - connection.openedAt) / 1000 });
     });
     if (!this.#accepting) connection.close(CLOSE_CODES.GoingAway.code, 'server shutting down');
   }
