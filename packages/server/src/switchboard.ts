@@ -20,6 +20,7 @@ import { authDecisionRecorder } from './observability/auth-decisions.js';
 import { listenForScrapes, type Scrape } from './observability/metrics-endpoint.js';
 import { createServerMetrics } from './observability/server-metrics.js';
 import type { Telemetry } from './observability/telemetry.js';
+import { startTracing } from './observability/tracing.js';
 import type { Core } from './ops/core.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
 
@@ -135,6 +136,8 @@ export class Switchboard {
    * @throws FunctionStartError naming each function option that cannot start, and why; nothing listens then.
    */
   async listen(port = this.core.config.server.port, host = this.core.config.server.host): Promise<ListenAddress> {
+    const tracing = this.core.config.tracing;
+    if (tracing !== undefined && this.core.telemetry.tracer === undefined) this.core.telemetry.tracer = await startTracing(tracing, packageVersion());
     await this.#functions.start();
     await this.core.fanout.start();
     await new Promise<void>((resolve, reject) => {
@@ -191,6 +194,8 @@ export class Switchboard {
     }
     this.#metricsServer?.close();
     await Promise.all([this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
+    // Last, so the spans of the requests that finished during shutdown are exported too.
+    await this.core.telemetry.tracer?.shutdown();
   }
 }
 
@@ -199,6 +204,11 @@ export async function createSwitchboard(config: Readonly<Config>, options: Switc
   const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
   const broker = options.broker ?? (await createBroker(config.broker, log));
   return new Switchboard(config, { ...options, logger: log, broker });
+}
+
+/** The version of `@switchboard/server`, for the spans' `service.version`. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function memoryBroker(config: Readonly<Config>): Broker {

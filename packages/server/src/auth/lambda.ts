@@ -86,6 +86,7 @@ export class LambdaAuthorizer implements Authorizer {
         functionName: this.#options.functionName,
         deadline: this.#now() + this.#options.timeoutMs,
         tags: { requestId, authorizer: this.#options.functionName },
+        ...(request.traceId !== undefined && { traceId: request.traceId }),
       });
     } catch (err) {
       log.warn('Lambda authorizer failed; denying', { err });

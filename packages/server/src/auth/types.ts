@@ -35,6 +35,8 @@ export interface AuthRequest {
    * `requestContext.requestId`, so its logs match the server's and the client's.
    */
   readonly requestId?: string;
+  /** The X-Ray trace header of the auth span when tracing is on: a Lambda authorizer receives it as Lambda passes a trace. */
+  readonly traceId?: string;
 }
 
 /** What a handler sees as `ctx.identity`: `null` for API keys, a mode-specific object otherwise. */

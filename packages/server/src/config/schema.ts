@@ -137,6 +137,20 @@ const log = z
   })
   .strict();
 
+/** OpenTelemetry traces, exported over OTLP/HTTP; off when the section is absent. */
+const tracing = z
+  .object({
+    /** The collector's OTLP/HTTP traces URL (JSON), such as `http://127.0.0.1:4318/v1/traces`. */
+    endpoint: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL'),
+    /** `service.name` of the spans. */
+    serviceName: z.string().min(1).default('switchboard'),
+    /** The share of new traces recorded (0 to 1); a caller's sampled `traceparent` is always followed. */
+    sampleRatio: z.number().min(0).max(1).default(1),
+    /** Headers sent to the collector (such as its credentials). */
+    headers: z.record(z.string()).default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: server.default({}),
@@ -145,6 +159,7 @@ export const configSchema = z
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
     broker: broker.default({ type: 'memory' }),
+    tracing: tracing.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -185,3 +200,5 @@ export type BrokerConfig = z.infer<typeof broker>;
 export type Config = z.infer<typeof configSchema>;
 /** What a config file may contain (defaults optional). */
 export type ConfigInput = z.input<typeof configSchema>;
+
+export type TracingConfig = z.infer<typeof tracing>;

@@ -1,6 +1,7 @@
 import { isProtocolError } from '@switchboard/protocol';
 import type { Logger } from '../log/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
+import type { SpanScope } from '../observability/tracing.js';
 import { codeContext, lambdaEvent, type HandlerInput } from './context.js';
 import type { InvokeCall, InvokeOutcome, Invoker } from '../functions/types.js';
 import { checkFunctionSubscribe, decidePublish, functionPublishEvents, unwrap, type PublishDecision } from './outcome.js';
@@ -104,14 +105,24 @@ export class NamespaceHandlers {
     if (spec.kind === 'function') checkFunctionSubscribe(value);
   }
 
-  async #invoke(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): Promise<InvokeOutcome> {
-    const call = this.#call(spec, operation, input);
+  #invoke(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): Promise<InvokeOutcome> {
+    const tracer = this.telemetry?.tracer;
+    if (tracer === undefined) return this.#measured(spec, operation, input, undefined);
+    const attributes = { 'switchboard.namespace': this.namespace, 'switchboard.handler': spec.name, 'switchboard.request_id': input.requestId };
+    // The function gets the handler span as its parent, the way Lambda passes a trace (X-Ray header).
+    return tracer.inSpan(`handler ${operation}`, attributes, (span) => this.#measured(spec, operation, input, tracer.xrayHeader(), span));
+  }
+
+  async #measured(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput, traceId: string | undefined, span?: SpanScope): Promise<InvokeOutcome> {
+    const call = this.#call(spec, operation, input, traceId);
     const started = performance.now();
     let result = 'failed';
     try {
       const first = await this.#send(spec.invoker, call);
       const outcome = first.status === 'data-source' ? await this.#viaDataSource(spec, call, first) : first;
       result = outcomeLabel(outcome);
+      span?.setAttributes({ 'switchboard.outcome': result });
+      if (result !== 'ok') span?.fail(outcome.status === 'threw' ? outcome.name : result, 'message' in outcome ? outcome.message : result);
       // ALL: what the handler got and gave; the events, never the request's headers (credentials).
       if (this.log.enabled('trace')) this.log.trace('handler payload', { ...call.tags, events: input.events, outcome });
       return outcome;
@@ -158,13 +169,21 @@ export class NamespaceHandlers {
     return this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
   }
 
-  /** One data source call, measured and logged: the single place every data source call passes. */
-  async #callDataSource(source: DataSourceSpec, call: InvokeCall): Promise<InvokeOutcome> {
+  /** One data source call, measured, logged and traced: the single place every data source call passes. */
+  #callDataSource(source: DataSourceSpec, call: InvokeCall): Promise<InvokeOutcome> {
+    const tracer = this.telemetry?.tracer;
+    if (tracer === undefined) return this.#measuredDataSource(source, call);
+    const attributes = { 'switchboard.namespace': this.namespace, 'switchboard.data_source': source.name, 'switchboard.request_id': call.requestId };
+    return tracer.inSpan('data source', attributes, (span) => this.#measuredDataSource(source, withTrace(call, tracer.xrayHeader()), span), { kind: 'client' });
+  }
+
+  async #measuredDataSource(source: DataSourceSpec, call: InvokeCall, span?: SpanScope): Promise<InvokeOutcome> {
     const started = performance.now();
     let result = 'failed';
     try {
       const outcome = await this.#send(source.invoker, call);
       result = outcome.status === 'ok' ? 'ok' : 'error';
+      if (outcome.status === 'threw') span?.fail(outcome.name, outcome.message);
       return outcome;
     } catch (err) {
       result = failureLabel(err);
@@ -190,8 +209,8 @@ export class NamespaceHandlers {
     }
   }
 
-  #call(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): InvokeCall {
-    return {
+  #call(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput, traceId: string | undefined): InvokeCall {
+    return withTrace({
       kind: spec.kind,
       operation,
       payload: spec.kind === 'function' ? lambdaEvent(input) : codeContext(input),
@@ -199,8 +218,13 @@ export class NamespaceHandlers {
       functionName: spec.name,
       deadline: Date.now() + spec.timeoutMs,
       tags: { namespace: this.namespace, channel: input.channel.path, requestId: input.requestId, handler: `${spec.name}:${operation}` },
-    };
+    }, traceId);
   }
+}
+
+/** `call` carrying the X-Ray trace header the function receives, when tracing gives one. */
+function withTrace(call: InvokeCall, traceId: string | undefined): InvokeCall {
+  return traceId === undefined ? call : { ...call, traceId };
 }
 
 /** The `outcome` label of an invocation that ended: ok, error (threw or util.error), unauthorized. */

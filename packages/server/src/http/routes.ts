@@ -82,9 +82,11 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     throw new ProtocolError('BadRequestException', 'Request body "events" must be an array of JSON-encoded strings');
   }
   seen.events = events;
+  const traceparent = req.headers.traceparent;
   const result = await publish(core, {
     transport: 'http',
     receivedAt,
+    traceparent: typeof traceparent === 'string' ? traceparent : undefined,
     channel,
     events,
     headers: requestHeaders(req.headers),

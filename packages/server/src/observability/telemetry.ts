@@ -1,5 +1,5 @@
 import type { ServerMetrics } from './server-metrics.js';
-import type { RequestTracer, SpanAttributes, SpanScope } from './tracing.js';
+import type { RequestTracer, SpanAttributes, SpanOptions, SpanScope } from './tracing.js';
 
 /**
  * What the request path reports to: the metrics, and the tracer when tracing is configured.
@@ -13,10 +13,11 @@ export interface Telemetry {
 }
 
 /**
- * Runs `fn` in a span named `name` when tracing is on, as a child of the active span (or of the
- * `traceparent` given); runs it directly, with no span, when tracing is off.
+ * Runs `fn` in a span named `name` when tracing is on, as a child of the active span (or of
+ * `options.traceparent`); runs it directly, with no span, when tracing is off. Build `attributes`
+ * lazily where they cost anything: they are only read when tracing is on.
  */
-export function inSpan<T>(telemetry: Telemetry, name: string, attributes: SpanAttributes, fn: (span: SpanScope | undefined) => Promise<T>, traceparent?: string): Promise<T> {
+export function inSpan<T>(telemetry: Telemetry, name: string, attributes: () => SpanAttributes, fn: (span: SpanScope | undefined) => Promise<T>, options?: SpanOptions): Promise<T> {
   const tracer = telemetry.tracer;
-  return tracer === undefined ? fn(undefined) : tracer.inSpan(name, attributes, fn, traceparent);
+  return tracer === undefined ? fn(undefined) : tracer.inSpan(name, attributes(), fn, options);
 }

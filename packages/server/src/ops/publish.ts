@@ -5,6 +5,8 @@ import type { HandlerInput } from '../handlers/context.js';
 import type { Core } from './core.js';
 import { validateEvents } from './events.js';
 import { authorizeOperation, type OperationRequest } from './operation.js';
+import { inSpan } from '../observability/telemetry.js';
+import type { SpanAttributes, SpanScope } from '../observability/tracing.js';
 
 export interface PublishRequest extends OperationRequest {
   /** JSON-encoded event strings. */
@@ -23,10 +25,21 @@ export interface PublishRequest extends OperationRequest {
  *
  * @throws ProtocolError for anything the client must hear about.
  */
-export async function publish(core: Core, request: PublishRequest): Promise<PublishResult> {
+export function publish(core: Core, request: PublishRequest): Promise<PublishResult> {
   const receivedAt = request.receivedAt ?? performance.now();
+  const attributes = (): SpanAttributes => ({
+    'switchboard.request_id': request.requestId,
+    'switchboard.transport': request.transport ?? 'http',
+    'switchboard.channel': typeof request.channel === 'string' ? request.channel : undefined,
+    'switchboard.events': request.events.length,
+  });
+  return inSpan(core.telemetry, 'publish', attributes, (span) => run(core, request, receivedAt, span), { kind: 'server', traceparent: request.traceparent });
+}
+
+async function run(core: Core, request: PublishRequest, receivedAt: number, span: SpanScope | undefined): Promise<PublishResult> {
   const broadcast = (channel: string, events: BrokerEvent[]): Promise<void> => toBroker(core, channel, events, request, receivedAt);
   const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_PUBLISH', request);
+  span?.setAttributes({ 'switchboard.namespace': namespace.name, 'switchboard.auth.mode': grant.mode });
   const payloads = validateEvents(request.events, core.limits);
   const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const handlers = core.handlers.get(namespace.name);
@@ -49,6 +62,7 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
   }
   const decision = await handlers.onPublish(input);
   if (decision.broadcast.length > 0) await broadcast(channel.path, decision.broadcast);
+  span?.setAttributes({ 'switchboard.successful': decision.successful.length, 'switchboard.failed': decision.failed.length });
   return { successful: decision.successful, failed: decision.failed };
 }
 
@@ -58,7 +72,8 @@ async function toBroker(core: Core, channel: string, events: BrokerEvent[], requ
   metrics.publishSeconds.observe({ transport: request.transport ?? 'http' }, (handedAt - receivedAt) / 1000);
   const broker = core.config.broker.type;
   try {
-    await core.fanout.publish({ channel, events, publishedAt: performance.timeOrigin + receivedAt });
+    const message = { channel, events, publishedAt: performance.timeOrigin + receivedAt };
+    await inSpan(core.telemetry, 'broker publish', () => ({ 'messaging.system': broker, 'messaging.destination.name': channel, 'switchboard.events': events.length }), () => core.fanout.publish(message), { kind: 'producer' });
     metrics.brokerPublishSeconds.observe({ broker, result: 'ok' }, (performance.now() - handedAt) / 1000);
     metrics.eventsPublished.inc(undefined, events.length);
   } catch (err) {

@@ -19,6 +19,8 @@ import {
 import type { Logger } from '../log/logger.js';
 import { mergeHeaders } from '../auth/headers.js';
 import { logRequest, type RequestLine } from '../observability/request-log.js';
+import { inSpan } from '../observability/telemetry.js';
+import type { SpanAttributes } from '../observability/tracing.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { authorizeSubscribe } from '../ops/subscribe.js';
@@ -175,9 +177,11 @@ export class Connection {
   async #run(message: Operation, requestId: string, receivedAt: number): Promise<void> {
     if (this.#closed) return;
     switch (message.type) {
-      case 'subscribe':
-        await this.#subscribe(message, requestId);
+      case 'subscribe': {
+        const attributes = (): SpanAttributes => ({ 'switchboard.request_id': requestId, 'switchboard.transport': 'ws', 'switchboard.channel': typeof message.channel === 'string' ? message.channel : undefined });
+        await inSpan(this.#core.telemetry, 'subscribe', attributes, () => this.#subscribe(message, requestId), { kind: 'server' });
         break;
+      }
       case 'unsubscribe': {
         const sub = this.#subscriptions.get(message.id);
         if (sub === undefined) throw new ProtocolError('UnknownOperationError', `Unknown operation id ${message.id}`);

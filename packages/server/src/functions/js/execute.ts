@@ -1,6 +1,7 @@
 import type { InvokeCall, InvokeOutcome } from '../types.js';
 import { functionArn } from '../lambda-env.js';
 import { withCapturedConsole, type LogSink } from './console-capture.js';
+import { withTraceContext } from './trace-context.js';
 
 /**
  * Marks the errors that `@aws-appsync/utils` throws (`util.error`, `util.unauthorized`,
@@ -25,7 +26,7 @@ export interface ModuleSettings {
 export async function execute(module: Record<string, unknown>, call: InvokeCall, settings: ModuleSettings, sink: LogSink): Promise<InvokeOutcome> {
   return withCapturedConsole(call.tags, sink, async (): Promise<InvokeOutcome> => {
     try {
-      const value = call.kind === 'function' ? await callLambda(module, call, settings) : await callCode(module, call);
+      const value = call.kind === 'function' ? await withTraceContext(call, () => callLambda(module, call, settings)) : await callCode(module, call);
       if (value instanceof DataSourceRequest) return { status: 'data-source', request: toJson(value.request), stash: toJson(value.stash) };
       return { status: 'ok', value: toJson(value) };
     } catch (err) {
