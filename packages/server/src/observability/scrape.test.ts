@@ -26,6 +26,9 @@ export const handler = async (event) => {
 };
 `;
 
+/** Where the OpenTelemetry API keeps its registered SDK. */
+const OTEL_API = Symbol.for('opentelemetry.js.api.1');
+
 /** The value of one series (`name{labels}`) in a scrape. */
 function sample(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(series + ' '));
@@ -91,6 +94,8 @@ describe('GET /metrics after known traffic', () => {
     for (const [series, value] of expected) assert.equal(sample(text, series), value, series);
     // Every observation lands in the +Inf bucket; the first bucket (100 µs) bounds the others.
     assert.equal(sample(text, 'switchboard_publish_duration_seconds_bucket{le="+Inf",transport="ws"}'), 2);
+    // Tracing is off: the OpenTelemetry SDK was never loaded or registered (tracing.test.ts sees it registered when on).
+    assert.equal((globalThis as Record<symbol, unknown>)[OTEL_API], undefined);
     for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
       assert.match(text, new RegExp(`^${name} \\d`, 'm'), name);
     }

@@ -110,7 +110,8 @@ describe('traces over OTLP/HTTP', () => {
     files.remove();
   });
 
-  it('exports OTLP JSON to the configured endpoint', () => {
+  it('exports OTLP JSON to the configured endpoint, with the OpenTelemetry SDK registered', () => {
+    assert.ok((globalThis as Record<symbol, unknown>)[Symbol.for('opentelemetry.js.api.1')]);
     assert.ok(receiver.spans.length > 0);
     assert.ok(receiver.contentTypes.every((t) => t.startsWith('application/json')), receiver.contentTypes.join());
   });
