@@ -115,25 +115,22 @@ export class NamespaceHandlers {
 
   async #measured(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput, traceId: string | undefined, span?: SpanScope): Promise<InvokeOutcome> {
     const call = this.#call(spec, operation, input, traceId);
-    const started = performance.now();
-    let result = 'failed';
-    try {
-      const first = await this.#send(spec.invoker, call);
-      const outcome = first.status === 'data-source' ? await this.#viaDataSource(spec, call, first) : first;
-      result = outcomeLabel(outcome);
-      span?.setAttributes({ 'switchboard.outcome': result });
-      if (result !== 'ok') span?.fail(outcome.status === 'threw' ? outcome.name : result, 'message' in outcome ? outcome.message : result);
-      // ALL: what the handler got and gave; the events, never the request's headers (credentials).
-      if (this.log.enabled('trace')) this.log.trace('handler payload', { ...call.tags, events: input.events, outcome });
-      return outcome;
-    } catch (err) {
-      result = failureLabel(err);
-      throw err;
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      this.telemetry?.metrics.handlerSeconds.observe({ namespace: this.namespace, operation, outcome: result }, seconds);
-      this.log.debug('handler', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
-    }
+    const outcome = await measured(
+      async () => {
+        const first = await this.#send(spec.invoker, call);
+        return first.status === 'data-source' ? this.#viaDataSource(spec, call, first) : first;
+      },
+      (result, seconds) => {
+        this.telemetry?.metrics.handlerSeconds.observe({ namespace: this.namespace, operation, outcome: result }, seconds);
+        this.log.debug('handler', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
+      },
+    );
+    const result = outcomeLabel(outcome);
+    span?.setAttributes({ 'switchboard.outcome': result });
+    if (result !== 'ok') span?.fail(outcome.status === 'threw' ? outcome.name : result, 'message' in outcome ? outcome.message : result);
+    // ALL: what the handler got and gave; the events, never the request's headers (credentials).
+    if (this.log.enabled('trace')) this.log.trace('handler payload', { ...call.tags, events: input.events, outcome });
+    return outcome;
   }
 
   /**
@@ -178,21 +175,15 @@ export class NamespaceHandlers {
   }
 
   async #measuredDataSource(source: DataSourceSpec, call: InvokeCall, span?: SpanScope): Promise<InvokeOutcome> {
-    const started = performance.now();
-    let result = 'failed';
-    try {
-      const outcome = await this.#send(source.invoker, call);
-      result = outcome.status === 'ok' ? 'ok' : 'error';
-      if (outcome.status === 'threw') span?.fail(outcome.name, outcome.message);
-      return outcome;
-    } catch (err) {
-      result = failureLabel(err);
-      throw err;
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      this.telemetry?.metrics.dataSourceSeconds.observe({ namespace: this.namespace, dataSource: source.name, outcome: result }, seconds);
-      this.log.debug('data source', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
-    }
+    const outcome = await measured(
+      () => this.#send(source.invoker, call),
+      (result, seconds) => {
+        this.telemetry?.metrics.dataSourceSeconds.observe({ namespace: this.namespace, dataSource: source.name, outcome: result }, seconds);
+        this.log.debug('data source', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
+      },
+    );
+    if (outcome.status === 'threw') span?.fail(outcome.name, outcome.message);
+    return outcome;
   }
 
   /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
@@ -225,6 +216,22 @@ export class NamespaceHandlers {
 /** `call` carrying the X-Ray trace header the function receives, when tracing gives one. */
 function withTrace(call: InvokeCall, traceId: string | undefined): InvokeCall {
   return traceId === undefined ? call : { ...call, traceId };
+}
+
+/** Runs an invocation and reports how it ended (`outcomeLabel`, or `failureLabel` when it rejected) and how long it took. */
+async function measured(work: () => Promise<InvokeOutcome>, report: (outcome: string, seconds: number) => void): Promise<InvokeOutcome> {
+  const started = performance.now();
+  let result = 'failed';
+  try {
+    const outcome = await work();
+    result = outcomeLabel(outcome);
+    return outcome;
+  } catch (err) {
+    result = failureLabel(err);
+    throw err;
+  } finally {
+    report(result, (performance.now() - started) / 1000);
+  }
 }
 
 /** The `outcome` label of an invocation that ended: ok, error (threw or util.error), unauthorized. */

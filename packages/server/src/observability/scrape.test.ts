@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { HandlerFiles } from '../test-support/handler-files.js';
+import { metricValue } from '../test-support/metrics.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { TestClient } from '../test-support/ws-client.js';
 
@@ -28,13 +29,6 @@ export const handler = async (event) => {
 
 /** Where the OpenTelemetry API keeps its registered SDK. */
 const OTEL_API = Symbol.for('opentelemetry.js.api.1');
-
-/** The value of one series (`name{labels}`) in a scrape. */
-function sample(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  assert.ok(line, `no ${series} in\n${text}`);
-  return Number(line.slice(series.length + 1));
-}
 
 describe('GET /metrics after known traffic', () => {
   let files: HandlerFiles;
@@ -91,9 +85,9 @@ describe('GET /metrics after known traffic', () => {
       ['switchboard_auth_duration_seconds_count{operation="EVENT_PUBLISH",mode="API_KEY",result="allow"}', 4],
       ['switchboard_auth_duration_seconds_count{operation="EVENT_PUBLISH",mode="API_KEY",result="deny"}', 1],
     ];
-    for (const [series, value] of expected) assert.equal(sample(text, series), value, series);
+    for (const [series, value] of expected) assert.equal(metricValue(text, series), value, series);
     // Every observation lands in the +Inf bucket; the first bucket (100 µs) bounds the others.
-    assert.equal(sample(text, 'switchboard_publish_duration_seconds_bucket{le="+Inf",transport="ws"}'), 2);
+    assert.equal(metricValue(text, 'switchboard_publish_duration_seconds_bucket{le="+Inf",transport="ws"}'), 2);
     // Tracing is off: the OpenTelemetry SDK was never loaded or registered (tracing.test.ts sees it registered when on).
     assert.equal((globalThis as Record<symbol, unknown>)[OTEL_API], undefined);
     for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {

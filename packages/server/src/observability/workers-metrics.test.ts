@@ -5,17 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli, waitForOutput } from '../test-support/cli-process.js';
+import { metricValue } from '../test-support/metrics.js';
 import { REDIS_URL, serviceAvailable } from '../test-support/services.js';
 import { TestClient } from '../test-support/ws-client.js';
 
 const KEY = 'da2-switchboardlocaltestkey0001';
 const TOKEN = 'metrics-token-for-the-test-0001';
-
-function sample(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  assert.ok(line, `no ${series} in\n${text}`);
-  return Number(line.slice(series.length + 1));
-}
 
 describe('metrics under --workers 2', () => {
   it('one scrape, on the public port or the primary\'s metrics port, returns the totals of every worker', async (t) => {
@@ -64,13 +59,13 @@ describe('metrics under --workers 2', () => {
       scrapes.push(await own.text());
     }
     for (const text of scrapes) {
-      assert.equal(sample(text, 'switchboard_publishes_total{transport="ws"}'), 3);
-      assert.equal(sample(text, 'switchboard_publishes_total{transport="http"}'), 4);
-      assert.equal(sample(text, 'switchboard_events_published_total'), 7);
-      assert.equal(sample(text, 'switchboard_deliveries_total'), 28, '7 events x 4 subscribers, over both workers');
-      assert.equal(sample(text, 'switchboard_publish_duration_seconds_count{transport="http"}'), 4);
-      assert.equal(sample(text, 'switchboard_subscriptions'), 4);
-      assert.equal(sample(text, 'switchboard_broker_up{broker="redis"}'), 1);
+      assert.equal(metricValue(text, 'switchboard_publishes_total{transport="ws"}'), 3);
+      assert.equal(metricValue(text, 'switchboard_publishes_total{transport="http"}'), 4);
+      assert.equal(metricValue(text, 'switchboard_events_published_total'), 7);
+      assert.equal(metricValue(text, 'switchboard_deliveries_total'), 28, '7 events x 4 subscribers, over both workers');
+      assert.equal(metricValue(text, 'switchboard_publish_duration_seconds_count{transport="http"}'), 4);
+      assert.equal(metricValue(text, 'switchboard_subscriptions'), 4);
+      assert.equal(metricValue(text, 'switchboard_broker_up{broker="redis"}'), 1);
     }
     assert.equal((await fetch(metricsUrl)).status, 401, 'the token is required');
   });
@@ -94,7 +89,7 @@ describe('metrics under --workers 2', () => {
     }
     for (let i = 0; i < 4; i++) {
       const text = await (await fetch(`${http}/metrics`, { headers: { connection: 'close' } })).text();
-      assert.equal(sample(text, 'switchboard_publishes_total{transport="http"}'), 6);
+      assert.equal(metricValue(text, 'switchboard_publishes_total{transport="http"}'), 6);
     }
   });
 });
