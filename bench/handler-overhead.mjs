@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import { measurePublishes } from './lib/ws-publishers.mjs';
 import { Switchboard, parseConfig, createLogger } from '../packages/server/dist/index.js';
 
 const total = Number(process.argv[2] ?? 3000);
@@ -27,12 +27,6 @@ const modes = {
   'function (worker)': { onPublish: { function: fn } },
 };
 
-function connect(url) {
-  const header = 'header-' + Buffer.from(JSON.stringify({ 'x-api-key': KEY })).toString('base64url');
-  const ws = new WebSocket(url, ['aws-appsync-event-ws', header]);
-  return new Promise((resolve, reject) => { ws.once('open', () => resolve(ws)); ws.once('error', reject); });
-}
-
 async function run(name, ns) {
   const config = parseConfig({
     server: { host: '127.0.0.1', port: 0 },
@@ -43,48 +37,9 @@ async function run(name, ns) {
   }, 'bench');
   const server = new Switchboard(config, { logger: createLogger({ level: 'error' }) });
   const { realtimeUrl } = await server.listen();
-  const subscriber = await connect(realtimeUrl);
-  let received = 0;
-  subscriber.on('message', (d) => { if (d.toString().startsWith('{"type":"data"')) received++; });
-  subscriber.send(JSON.stringify({ type: 'subscribe', id: 's', channel: '/bench/x', authorization: { 'x-api-key': KEY } }));
-  await new Promise((r) => subscriber.once('message', r));
-  const publishers = await Promise.all(Array.from({ length: concurrency }, () => connect(realtimeUrl)));
-  const per = Math.ceil(total / concurrency);
-  // Warm-up: load the handler module, start the worker.
-  await Promise.all(publishers.map((ws, i) => publishLoop(ws, `w${i}`, 20)));
-  const latencies = [];
-  const started = process.hrtime.bigint();
-  await Promise.all(publishers.map((ws, i) => publishLoop(ws, `p${i}`, per, latencies)));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const deadline = Date.now() + 5000;
-  while (received < (per + 20) * concurrency && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-  latencies.sort((a, b) => a - b);
-  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-  for (const ws of [subscriber, ...publishers]) ws.close();
+  const result = await measurePublishes(realtimeUrl, { key: KEY, channel: '/bench/x', event: '{"n":1}', total, concurrency });
   await server.close();
-  return { name, rate: (per * concurrency) / seconds, mean, p99: latencies[Math.floor(latencies.length * 0.99)], received };
-}
-
-function publishLoop(ws, prefix, count, latencies) {
-  return new Promise((resolve) => {
-    let n = 0;
-    let sentAt = 0;
-    const next = () => {
-      if (n === count) { ws.off('message', onMessage); return resolve(); }
-      sentAt = performance.now();
-      ws.send(JSON.stringify({ type: 'publish', id: `${prefix}-${n}`, channel: '/bench/x', events: ['{"n":1}'], authorization: { 'x-api-key': KEY } }));
-    };
-    const onMessage = (data) => {
-      const text = data.toString();
-      if (!text.includes(`"id":"${prefix}-${n}"`)) return;
-      if (!text.startsWith('{"type":"publish_success"')) throw new Error(text);
-      latencies?.push(performance.now() - sentAt);
-      n++;
-      next();
-    };
-    ws.on('message', onMessage);
-    next();
-  });
+  return { name, ...result };
 }
 
 await run('JIT warm-up (discarded)', {});

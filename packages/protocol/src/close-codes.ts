@@ -14,7 +14,7 @@ export const CLOSE_CODES = {
   Normal: {
     code: 1000,
     reconnect: false,
-    when: 'Sent after a `connection_error` (failed connection auth, bad auth header) and when a client closes normally.',
+    when: 'Sent after a `connection_error` (failed connection auth, bad auth header), when a connection without a subscription was idle for `limits.idleConnectionMs`, when the credential it connected with expires (`auth.closeConnectionsOnExpiry`), and when a client closes normally.',
   },
   GoingAway: {
     code: 1001,

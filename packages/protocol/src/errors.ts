@@ -60,6 +60,10 @@ export const ERROR_TYPES = {
     status: 502,
     when: 'A handler threw (anything but `UnauthorizedException`), crashed, or could not be loaded or reached.',
   },
+  DataSourceError: {
+    status: 502,
+    when: "A code handler's data source failed (down, slow, refused, or the request was invalid) and its `response(ctx)` neither raised nor acknowledged `ctx.error`.",
+  },
   InvalidHandlerResponseError: {
     status: 502,
     when: 'A handler returned something AppSync would not accept: not an event list, an unknown or duplicate event id, a malformed entry.',
@@ -67,6 +71,14 @@ export const ERROR_TYPES = {
   ServiceUnavailableException: {
     status: 503,
     when: 'The broker (Redis, NATS) is unreachable: the publish was not delivered, or the subscription could not start. The node reconnects by itself.',
+  },
+  WAFForbiddenException: {
+    status: 403,
+    when: 'A `protection` rule refused the request before auth: the client address is in `protection.denyIps` or not in a non-empty `protection.allowIps`, or a WebSocket upgrade came from an `Origin` not in `protection.allowedOrigins`.',
+  },
+  TooManyRequestsException: {
+    status: 429,
+    when: 'A `protection` rate rule refused the request before auth (`protection.connectRate`, `protection.publishRate`), or the client has `protection.maxConnectionsPerIp` connections open.',
   },
   InternalFailureException: {
     status: 500,

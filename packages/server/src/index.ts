@@ -4,4 +4,8 @@ export { createLogger, type Logger, type LogLevel } from './log/logger.js';
 export type { Broker, BrokerEvent, BrokerMessage, Interest } from './broker/types.js';
 export { MemoryBroker, MemoryHub } from './broker/memory.js';
 export type { Authorizer, AuthMode, AuthRequest, AuthGrant, Identity } from './auth/types.js';
+export { DataSourceStartError, type DataSource, type DataSourceAnswer, type DataSourceCall, type DataSourceError } from './datasources/types.js';
 export { FunctionStartError } from './functions/types.js';
+export { DestinationError, type Destination, type DestinationType, type EntryFailure, type OutboundEvent, type SendResult } from './destinations/types.js';
+export type { DestinationFactory } from './destinations/forwarder.js';
+export { SIGNATURE_HEADER, webhookSignature } from './destinations/webhook.js';

@@ -9,10 +9,12 @@ import { createBroker } from './broker/create.js';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
 import type { Config } from './config/schema.js';
+import { Forwarder, type DestinationFactory } from './destinations/forwarder.js';
 import { LocalFanout } from './fanout/fanout.js';
 import { FunctionService } from './functions/service.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { APPSYNC_UTILS_HOOKS } from './handlers/runtime/register.js';
+import { answerClientError } from './http/client-error.js';
 import { createRequestListener, type HttpState } from './http/routes.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
@@ -22,7 +24,9 @@ import { createServerMetrics } from './observability/server-metrics.js';
 import type { Telemetry } from './observability/telemetry.js';
 import { startTracing } from './observability/tracing.js';
 import type { Core } from './ops/core.js';
+import { Protection } from './protection/protection.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
+import { sweepIntervalMs } from './ws/lifecycle.js';
 
 export interface SwitchboardOptions {
   /** @default a JSON logger on stdout at `config.log.level` */
@@ -31,6 +35,13 @@ export interface SwitchboardOptions {
   broker?: Broker;
   /** Reload handler files when they change (`switchboard dev`). @default false */
   watchHandlers?: boolean;
+  /**
+   * `AMAZON_DYNAMODB` data sources without `endpoint` run on the embedded in-process store
+   * (`switchboard dev`); otherwise they go to AWS. @default false
+   */
+  embeddedDataStores?: boolean;
+  /** Builds the configured destinations. @default the real clients, loaded on demand */
+  destinations?: DestinationFactory;
   /**
    * Under `--workers`: the whole cluster's metrics, aggregated by the primary. `GET /metrics`
    * answers with them, and this node opens no `server.metricsPort` listener (the primary does).
@@ -62,6 +73,7 @@ export interface ListenAddress {
  */
 export class Switchboard {
   readonly core: Core;
+  readonly protection: Protection;
   readonly #server: Server;
   readonly #realtime: RealtimeEndpoint;
   readonly #state: HttpState;
@@ -82,26 +94,28 @@ export class Switchboard {
       config,
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
-      auth: new AuthService(createAuthorizers(config.auth, log, this.#functions), authDecisionRecorder(log, metrics)),
+      auth: new AuthService(createAuthorizers(config.auth, log, this.#functions, config.server.host), authDecisionRecorder(log, metrics)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries, metrics.deliverySeconds),
-      handlers: new HandlerRegistry(config, this.#functions, log, telemetry),
+      handlers: new HandlerRegistry(config, this.#functions, log, { embeddedDataStores: options.embeddedDataStores ?? false, telemetry }),
+      forwarder: new Forwarder(config, log, metrics.registry, options.destinations),
       log,
       metrics,
       telemetry,
     };
-    this.#realtime = new RealtimeEndpoint(this.core);
+    this.protection = new Protection(config.protection, metrics, log);
+    this.#realtime = new RealtimeEndpoint(this.core, this.protection);
     this.#addGauges(config);
     this.#scrape = options.clusterMetrics ?? (() => metrics.registry.render());
     const { server } = config;
     this.#ownMetricsListener = server.metrics && server.metricsPort !== undefined && options.clusterMetrics === undefined;
     this.#state = { ready: false, scrape: server.metrics && server.metricsPort === undefined ? this.#scrape : undefined };
-    const listener = createRequestListener(this.core, this.#state);
+    const listener = createRequestListener(this.core, this.#state, this.protection);
     const tls = config.server.tls;
     this.#server = tls
       ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
       : createHttpServer(listener);
     this.#server.on('upgrade', (req, socket, head) => this.#realtime.handleUpgrade(req, socket, head));
-    this.#server.on('clientError', (_err, socket) => socket.destroy());
+    this.#server.on('clientError', (err: Error, socket) => answerClientError(err, socket, metrics));
   }
 
   #addGauges(config: Readonly<Config>): void {
@@ -130,16 +144,20 @@ export class Switchboard {
   }
 
   /**
-   * Starts and checks every configured function, starts the broker and listens. `port` 0 picks a
-   * free port.
+   * Starts and checks every configured function, starts the data sources, the broker and the
+   * destinations, and
+   * listens. `port` 0 picks a free port.
    *
    * @throws FunctionStartError naming each function option that cannot start, and why; nothing listens then.
+   * @throws DataSourceStartError naming a data source that cannot start (a missing client package).
    */
   async listen(port = this.core.config.server.port, host = this.core.config.server.host): Promise<ListenAddress> {
     const tracing = this.core.config.tracing;
     if (tracing !== undefined && this.core.telemetry.tracer === undefined) this.core.telemetry.tracer = await startTracing(tracing, packageVersion());
     await this.#functions.start();
+    await this.core.handlers.start();
     await this.core.fanout.start();
+    await this.core.forwarder.start();
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(port, host, () => {
@@ -150,9 +168,9 @@ export class Switchboard {
     this.#keepAlive = setInterval(() => {
       for (const connection of this.#realtime.connections) connection.send(KA_FRAME);
     }, this.core.limits.keepAliveMs);
-    // One sweep closes connections past their age limit, at a tenth of the limit's precision (60 s at most).
-    const limits = this.core.limits;
-    this.#ageSweep = setInterval(() => this.#realtime.closeExpired(Date.now()), Math.max(10, Math.min(60_000, Math.floor(limits.connectionAgeMs / 10))));
+    // One sweep closes connections past their age, idle ones and those with an expired credential.
+    const limits = this.core.config.limits;
+    this.#ageSweep = setInterval(() => this.#realtime.sweep(Date.now()), sweepIntervalMs(limits.connectionAgeMs, limits.idleConnectionMs));
     const { server } = this.core.config;
     let metricsUrl: string | undefined;
     if (this.#ownMetricsListener) {
@@ -169,9 +187,13 @@ export class Switchboard {
   }
 
   /**
-   * Graceful shutdown: stops accepting, lets in-flight operations finish and answer, closes every
-   * WebSocket with 1001 (reconnect, to another node behind a load balancer), waits up to
-   * `server.shutdownTimeoutMs` for them, then cuts what is left and closes the broker.
+   * Graceful shutdown: reports not ready (`/healthz` answers 503) and refuses new WebSockets
+   * (503) while it keeps listening, lets in-flight operations finish and answer, closes every
+   * WebSocket with 1001 (reconnect, to another node behind a load balancer) and waits for them;
+   * then stops listening and waits for in-flight HTTP requests. All of it within
+   * `server.shutdownTimeoutMs`, after which what is left is cut. Then the broker closes. `async`
+   * destinations get what is left of that time (half a second at least) to send their queues;
+   * what they still hold is logged event by event and counted.
    */
   close(): Promise<void> {
     this.#closing ??= this.#shutdown();
@@ -179,21 +201,27 @@ export class Switchboard {
   }
 
   async #shutdown(): Promise<void> {
+    const forwardDeadline = Date.now() + this.core.config.server.shutdownTimeoutMs;
     this.#state.ready = false;
     clearInterval(this.#keepAlive);
     clearInterval(this.#ageSweep);
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.core.config.server.shutdownTimeoutMs, 'timeout').unref());
+    // The listener stays open while WebSockets drain, so that a load balancer's health check gets
+    // its 503 instead of a refused connection.
+    const drained = this.#realtime.closeAll(CLOSE_CODES.GoingAway.code, 'server shutting down').then(() => this.#realtime.whenEmpty());
+    const timedOut = (await Promise.race([drained, deadline])) === 'timeout';
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    void this.#realtime.closeAll(CLOSE_CODES.GoingAway.code, 'server shutting down');
     this.#server.closeIdleConnections();
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, this.core.config.server.shutdownTimeoutMs, 'timeout').unref());
-    if ((await Promise.race([closed, timeout])) === 'timeout') {
+    if (timedOut || (await Promise.race([closed, deadline])) === 'timeout') {
       this.core.log.warn('shutdown timeout: cutting remaining connections');
       this.#realtime.terminateAll();
       this.#server.closeAllConnections();
       await closed;
     }
     this.#metricsServer?.close();
-    await Promise.all([this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
+    await this.core.handlers.close();
+    const forwarded = this.core.forwarder.close(Math.max(forwardDeadline, Date.now() + 500));
+    await Promise.all([forwarded, this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
     // Last, so the spans of the requests that finished during shutdown are exported too.
     await this.core.telemetry.tracer?.shutdown();
   }

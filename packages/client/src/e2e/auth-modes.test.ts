@@ -89,10 +89,10 @@ describe('auth modes against Switchboard', () => {
     for (const e of events) assert.equal(e.identity['username'], 'e2e-user');
   });
 
-  it('IAM with a wrong secret: refused at connect, the client closes with the error', async () => {
+  it('IAM with a wrong secret: refused at connect as AWS refuses it (BadRequestException with the canonical string), the client closes with the error', async () => {
     const wrong = { ...IAM_KEY, secretAccessKey: 'not-the-secret-0000000000000000000000000' };
     const c = client(iam(smithySigner(new SignatureV4({ credentials: wrong, region: 'us-east-1', service: 'appsync', sha256: Sha256 }))));
-    await assert.rejects(c.connect(), (e: ServerError) => e.errorType === 'UnauthorizedException' && /signature does not match/.test(e.message));
+    await assert.rejects(c.connect(), (e: ServerError) => e.errorType === 'BadRequestException' && /signature we calculated does not match/.test(e.message));
     assert.equal(c.state, 'closed');
   });
 

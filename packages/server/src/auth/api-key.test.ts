@@ -22,7 +22,7 @@ describe('ApiKeyAuthorizer', () => {
   it('refuses a key after its expiry and accepts it before', () => {
     let now = 1_000;
     const auth = new ApiKeyAuthorizer([{ key: 'da2-expiring-key-0000', expiresAt: 2_000 }], () => now);
-    assert.equal(auth.authorize(request('da2-expiring-key-0000')).mode, 'API_KEY');
+    assert.deepEqual(auth.authorize(request('da2-expiring-key-0000')), { mode: 'API_KEY', identity: null, expiresAt: 2_000 });
     now = 2_000;
     assert.throws(() => auth.authorize(request('da2-expiring-key-0000')), /expired/);
   });

@@ -43,10 +43,11 @@ export class ApiKeyAuthorizer implements Authorizer {
     if (match === undefined) {
       throw new ProtocolError('UnauthorizedException', 'You are not authorized to make this call.');
     }
-    if (match.expiresAt !== undefined && match.expiresAt <= this.#now()) {
+    if (match.expiresAt === undefined) return GRANT;
+    if (match.expiresAt <= this.#now()) {
       throw new ProtocolError('UnauthorizedException', 'You are not authorized to make this call: the API key has expired.');
     }
-    return GRANT;
+    return { ...GRANT, expiresAt: match.expiresAt };
   }
 }
 

@@ -130,39 +130,50 @@ describe('auth modes through the server (WebSocket and HTTP)', () => {
     const cognito = await fx.cognitoToken();
     const delivered = observer.data('obs-default').length;
     const old = new Date(Date.now() - 10 * 60_000);
-    const attacks: [string, Promise<Frame>][] = [
-      ['cognito token on an OIDC-only namespace (subscribe)', subscribe(client, '/oidconly/x', () => bearer(cognito))],
-      ['OIDC token on a Lambda-only namespace (publish)', fx.oidcToken().then((t) => publish(client, '/lambdaonly/x', [1], () => bearer(t)))],
-      ['IAM signature 10 minutes old', publish(client, '/default/x', [1], (body) => iamAuth(body, old))],
-      ['IAM subscribe signature replayed for a publish', publish(client, '/default/x', [1], () => iamAuth(JSON.stringify({ channel: '/default/x' })))],
-      ['IAM signature over other events', publish(client, '/default/x', [1], () => iamAuth(JSON.stringify({ channel: '/default/x', events: ['2'] })))],
-      ['Lambda authorizer throws', publish(client, '/default/x', [1], () => bearer('throws'))],
-      ['Lambda authorizer times out', publish(client, '/default/x', [1], () => bearer('hangs'))],
-      ['Lambda authorizer denies', publish(client, '/default/x', [1], () => bearer('nope'))],
-      ['expired Cognito token', fx.cognitoToken({}, -30).then((t) => publish(client, '/default/x', [1], () => bearer(t)))],
+    const unauthorized = ['UnauthorizedException', 401] as const;
+    // A credential of a configured mode the namespace does not allow: 403, as AWS refuses an API key on an IAM-only namespace.
+    const forbidden = ['UnauthorizedException', 403] as const;
+    // A signature over another body is a mismatch, which AWS answers with BadRequestException.
+    const mismatch = ['BadRequestException', 400] as const;
+    const attacks: [string, Promise<Frame>, readonly [string, number]][] = [
+      ['cognito token on an OIDC-only namespace (subscribe)', subscribe(client, '/oidconly/x', () => bearer(cognito)), forbidden],
+      ['OIDC token on a Lambda-only namespace (publish)', fx.oidcToken().then((t) => publish(client, '/lambdaonly/x', [1], () => bearer(t))), forbidden],
+      ['IAM signature 10 minutes old', publish(client, '/default/x', [1], (body) => iamAuth(body, old)), unauthorized],
+      ['IAM subscribe signature replayed for a publish', publish(client, '/default/x', [1], () => iamAuth(JSON.stringify({ channel: '/default/x' }))), mismatch],
+      ['IAM signature over other events', publish(client, '/default/x', [1], () => iamAuth(JSON.stringify({ channel: '/default/x', events: ['2'] }))), mismatch],
+      ['IAM signature for another host', publish(client, '/default/x', [1], (body) => signRealtime('other.example.com', body, IAM_KEY)), unauthorized],
+      ['Lambda authorizer throws', publish(client, '/default/x', [1], () => bearer('throws')), unauthorized],
+      ['Lambda authorizer times out', publish(client, '/default/x', [1], () => bearer('hangs')), unauthorized],
+      ['Lambda authorizer denies', publish(client, '/default/x', [1], () => bearer('nope')), unauthorized],
+      ['expired Cognito token', fx.cognitoToken({}, -30).then((t) => publish(client, '/default/x', [1], () => bearer(t))), unauthorized],
     ];
-    for (const [what, pending] of attacks) {
+    for (const [what, pending, [errorType, errorCode]] of attacks) {
       const frame = await pending;
       assert.match(frame.type, /_error$/, what);
-      assert.equal(errorOf(frame).errorType, 'UnauthorizedException', what);
-      assert.equal(errorOf(frame).errorCode, 401, what);
+      assert.equal(errorOf(frame).errorType, errorType, what);
+      assert.equal(errorOf(frame).errorCode, errorCode, what);
     }
     await settle(150);
     assert.equal(observer.data('obs-default').length, delivered, 'nothing delivered');
   });
 
-  it('authorizes HTTP publish in each mode and answers 401 UnauthorizedException to attacks', async () => {
+  it('authorizes HTTP publish in each mode and answers 401 UnauthorizedException (400 for a signature mismatch) to attacks', async () => {
     const body = JSON.stringify({ channel: '/default/http', events: ['{"n":1}'] });
     const host = new URL(server.httpUrl).host;
     const signed = signRealtime(host, body, IAM_KEY);
     const ok = [{ authorization: await fx.cognitoToken() }, { authorization: `Bearer ${await fx.oidcToken()}` }, { authorization: 'allow-http' }, signed];
     for (const headers of ok) assert.equal((await httpPost(headers, body)).status, 200, JSON.stringify(headers));
     const delivered = observer.data('obs-default').length;
-    const bad = [{ authorization: await fx.oidcToken({}, -60) }, { authorization: 'throws' }, signRealtime(host, body.replace('1', '2'), IAM_KEY), {}];
-    for (const headers of bad) {
+    const bad: [Record<string, string>, number, string][] = [
+      [{ authorization: await fx.oidcToken({}, -60) }, 401, 'UnauthorizedException'],
+      [{ authorization: 'throws' }, 401, 'UnauthorizedException'],
+      [signRealtime(host, body.replace('1', '2'), IAM_KEY), 400, 'BadRequestException'],
+      [{}, 401, 'UnauthorizedException'],
+    ];
+    for (const [headers, status, errorType] of bad) {
       const res = await httpPost(headers, body);
-      assert.equal(res.status, 401, JSON.stringify(headers));
-      assert.equal((res.body['errors'] as { errorType: string }[])[0]!.errorType, 'UnauthorizedException');
+      assert.equal(res.status, status, JSON.stringify(headers));
+      assert.equal((res.body['errors'] as { errorType: string }[])[0]!.errorType, errorType);
     }
     await settle(150);
     assert.equal(observer.data('obs-default').length, delivered, 'nothing delivered');

@@ -15,7 +15,9 @@ export interface AuthDecision {
 /**
  * Picks the auth mode from what the request presents, among the modes the operation allows, and
  * verifies it. When several allowed modes are presented they are tried in the configured order and
- * the first grant wins; if all fail, the first failure is reported.
+ * the first grant wins; if all fail, the first failure is reported. A request that carries only
+ * credentials of configured modes the operation does not allow is refused with 403, as AppSync
+ * refuses an API key on an IAM-only namespace; one that carries none at all, with 401.
  */
 export class AuthService {
   readonly #authorizers: ReadonlyMap<AuthMode, Authorizer>;
@@ -66,6 +68,14 @@ export class AuthService {
       }
     }
     if (!presented) {
+      const other = [...this.#authorizers.values()].find((a) => !allowed.includes(a.mode) && a.presents(request));
+      if (other !== undefined) {
+        throw new ProtocolError(
+          'UnauthorizedException',
+          `You are not authorized to make this call: ${other.mode} is not an allowed auth mode here (allowed: ${allowed.join(', ')}).`,
+          { status: 403 },
+        );
+      }
       throw new ProtocolError(
         'UnauthorizedException',
         `You are not authorized to make this call: no credentials for the allowed auth modes (${allowed.join(', ')}).`,

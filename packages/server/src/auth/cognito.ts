@@ -1,4 +1,4 @@
-import { JwtVerifier, bearerToken, unverifiedIssuer } from './jwt.js';
+import { JwtVerifier, bearerToken, tokenExpiry, unverifiedIssuer } from './jwt.js';
 import { denied } from './denied.js';
 import { audienceMatches } from './oidc.js';
 import type { AuthGrant, AuthRequest, Authorizer } from './types.js';
@@ -24,7 +24,7 @@ export function cognitoIssuer(region: string, userPoolId: string): string {
 /**
  * `AMAZON_COGNITO_USER_POOLS` mode: an ID or access token of the configured user pool in
  * `authorization` (Amplify sends the access token, bare), verified with RS256 against the pool's
- * key set. The identity is AppSync's `{ sub, issuer, username, claims, sourceIp, defaultAuthStrategy,
+ * key set (`exp` required, `iat` and `nbf` not in the future). The identity is AppSync's `{ sub, issuer, username, claims, sourceIp, defaultAuthStrategy,
  * groups }`.
  */
 export class CognitoAuthorizer implements Authorizer {
@@ -39,6 +39,7 @@ export class CognitoAuthorizer implements Authorizer {
       jwksUri: options.jwksUri ?? `${issuer}/.well-known/jwks.json`,
       algorithms: ['RS256'],
       clockSkewSec: options.clockSkewSec ?? 5,
+      requireExp: true,
       ...(options.jwksCooldownMs === undefined ? {} : { jwksCooldownMs: options.jwksCooldownMs }),
       ...(options.now ? { now: options.now } : {}),
     });
@@ -71,6 +72,8 @@ export class CognitoAuthorizer implements Authorizer {
         defaultAuthStrategy: 'ALLOW',
         groups: Array.isArray(groups) ? groups : null,
       },
+      // Cognito always sets `exp`, and the verifier requires it.
+      expiresAt: tokenExpiry(claims) as number,
     };
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import { ApiKeyAuthorizer } from './api-key.js';
 import { CognitoAuthorizer } from './cognito.js';
 import { IamAuthorizer } from './iam.js';
+import { defaultIamHosts } from './iam-hosts.js';
 import { LambdaAuthorizer } from './lambda.js';
 import { OidcAuthorizer } from './oidc.js';
 import type { Authorizer } from './types.js';
@@ -12,9 +13,10 @@ type AuthConfig = Readonly<Config['auth']>;
 
 /**
  * One `Authorizer` per auth provider the configuration sets up, in AppSync's mode order. A Lambda
- * authorizer runs its function through `functions`.
+ * authorizer runs its function through `functions`; `serverHost` (`server.host`) joins the default
+ * `auth.iam.hosts`.
  */
-export function createAuthorizers(auth: AuthConfig, log: Logger, functions: FunctionService): Authorizer[] {
+export function createAuthorizers(auth: AuthConfig, log: Logger, functions: FunctionService, serverHost?: string): Authorizer[] {
   const authorizers: Authorizer[] = [];
   if (auth.apiKeys.length > 0) {
     authorizers.push(new ApiKeyAuthorizer(auth.apiKeys.map((k) => ({ key: k.key, expiresAt: expiryMs(k.expires) }))));
@@ -24,8 +26,10 @@ export function createAuthorizers(auth: AuthConfig, log: Logger, functions: Func
     jwtModes.push(new CognitoAuthorizer(auth.cognito));
   }
   if (auth.oidc) {
-    const { issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, algorithms } = auth.oidc;
-    jwtModes.push(new OidcAuthorizer({ issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, algorithms, log: log.child({ authMode: 'OPENID_CONNECT' }) }));
+    const { issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, requireExp, algorithms } = auth.oidc;
+    jwtModes.push(
+      new OidcAuthorizer({ issuer, clientId, jwksUri, iatTTL, authTTL, clockSkewSec, requireExp, algorithms, log: log.child({ authMode: 'OPENID_CONNECT' }) }),
+    );
   }
   authorizers.push(...jwtModes);
   if (auth.lambda) {
@@ -43,7 +47,7 @@ export function createAuthorizers(auth: AuthConfig, log: Logger, functions: Func
     );
   }
   if (auth.iam) {
-    authorizers.push(new IamAuthorizer(auth.iam));
+    authorizers.push(new IamAuthorizer({ ...auth.iam, hosts: auth.iam.hosts ?? defaultIamHosts(serverHost) }));
   }
   return authorizers;
 }

@@ -16,17 +16,27 @@ export function requestHeaders(headers: IncomingHttpHeaders): Record<string, str
 }
 
 /**
- * `base` overlaid with `extra` (the later wins), `extra`'s names lower-cased. Used for decision
- * D16 (upgrade headers < `header-` subprotocol < message `authorization`).
+ * `base` overlaid with `extra` (the later wins), `extra`'s names lower-cased and values stripped
+ * of leading and trailing spaces and tabs. Used for decision D16 (upgrade headers < `header-`
+ * subprotocol < message `authorization`).
  */
 export function mergeHeaders(base: AuthHeaders, extra: AuthHeaders | undefined): AuthHeaders {
   if (extra === undefined) return base;
   const out: Record<string, string> = { ...base };
   for (const name in extra) {
     const lower = name.toLowerCase();
-    if (!DROPPED.has(lower)) out[lower] = extra[name] as string;
+    if (!DROPPED.has(lower)) out[lower] = stripOws(extra[name] as string);
   }
   return out;
+}
+
+/**
+ * HTTP drops the optional whitespace around a header value before Switchboard sees it (Node's
+ * parser does), so `x-api-key: "KEY "` arrives as `KEY`. Header objects sent over WebSocket get
+ * the same treatment, so a credential means the same on both transports.
+ */
+function stripOws(value: string): string {
+  return value.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 /**

@@ -89,6 +89,27 @@ describe('OidcAuthorizer', () => {
     await assert.rejects(strict.authorize(request(await idp.token({ auth_time: now - 120 }))), unauthorized(/authTTL/));
   });
 
+  it('denies a token without exp (it would be valid forever) unless requireExp is false', async () => {
+    const forever = await idp.token({ aud: 'client-a' }, { expiresIn: null });
+    await assert.rejects(oidc.authorize(request(forever)), unauthorized(/no "exp" claim/));
+    const lax = new OidcAuthorizer({ issuer: idp.issuer, jwksUri: idp.jwksUri, clientId: 'client-a', algorithms: ['RS256'], clockSkewSec: 5, requireExp: false });
+    const grant = await lax.authorize(request(forever));
+    assert.equal(grant.mode, 'OPENID_CONNECT');
+    assert.equal(grant.expiresAt, undefined);
+  });
+
+  it('denies a token issued in the future (iat beyond the clock skew), a year ahead or a minute ahead', async () => {
+    await assert.rejects(oidc.authorize(request(await idp.token({ aud: 'client-a' }, { issuedAt: 365 * 86400, expiresIn: 366 * 86400 }))), unauthorized(/"iat" claim is in the future/));
+    await assert.rejects(oidc.authorize(request(await idp.token({ aud: 'client-a' }, { issuedAt: 60 }))), unauthorized(/"iat" claim is in the future/));
+    assert.equal((await oidc.authorize(request(await idp.token({ aud: 'client-a' }, { issuedAt: 3 })))).mode, 'OPENID_CONNECT', 'within the 5 s skew');
+  });
+
+  it('reports when the token expires on the grant (exp, in epoch ms)', async () => {
+    const token = await idp.token({ aud: 'client-a' }, { expiresIn: 120 });
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+    assert.equal((await oidc.authorize(request(token))).expiresAt, exp * 1000);
+  });
+
   it('denies when the JWKS cannot be fetched, and never grants', async () => {
     const broken = new OidcAuthorizer({ issuer: idp.issuer, jwksUri: 'http://127.0.0.1:9/jwks.json', algorithms: ['RS256'], clockSkewSec: 0 });
     await assert.rejects(broken.authorize(request(await idp.token({}))), unauthorized(/signing keys could not be fetched/));
@@ -121,6 +142,14 @@ describe('CognitoAuthorizer', () => {
     const identity = (await cognito.authorize(request(token))).identity!;
     assert.equal(identity['username'], 'bob');
     assert.equal(identity['groups'], null);
+  });
+
+  it('denies a token without exp and one issued in the future, and reports exp on the grant', async () => {
+    const claims = { token_use: 'access', client_id: 'app-web' };
+    await assert.rejects(cognito.authorize(request(await idp.token(claims, { expiresIn: null }))), unauthorized(/no "exp" claim/));
+    await assert.rejects(cognito.authorize(request(await idp.token(claims, { issuedAt: 365 * 86400, expiresIn: 366 * 86400 }))), unauthorized(/"iat" claim is in the future/));
+    const grant = await cognito.authorize(request(await idp.token(claims, { expiresIn: 60 })));
+    assert.ok(grant.expiresAt !== undefined && Math.abs(grant.expiresAt - (Date.now() + 60_000)) < 2000, String(grant.expiresAt));
   });
 
   it('denies another app client (appIdClientRegex matches in full), other token uses, and another pool', async () => {

@@ -14,6 +14,8 @@ export interface JwtVerifierOptions {
   readonly algorithms: readonly JwtAlgorithm[];
   /** Leeway for `exp`, `nbf` and `iat`. */
   readonly clockSkewSec: number;
+  /** Refuse tokens without an `exp` claim (they would be valid forever). @default true */
+  readonly requireExp?: boolean | undefined;
   /** Minimum time between two JWKS downloads (an unknown `kid` triggers one). @default 30000 */
   readonly jwksCooldownMs?: number;
   readonly now?: () => number;
@@ -44,9 +46,15 @@ export function unverifiedIssuer(token: string): string | undefined {
   }
 }
 
+/** When a verified token stops being valid (epoch ms), from its `exp`; `undefined` without one. */
+export function tokenExpiry(claims: JWTPayload): number | undefined {
+  return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+}
+
 /**
  * Verifies JWTs from one issuer against its JSON Web Key Set: signature with a pinned algorithm,
- * `iss`, `exp` and `nbf` with `clockSkewSec` of leeway. The key set is downloaded on first use,
+ * `iss`, `exp` (required unless `requireExp` is false), `nbf` and `iat` (neither may lie in the
+ * future) with `clockSkewSec` of leeway. The key set is downloaded on first use,
  * cached, and downloaded again when a token names an unknown `kid` (at most once per cooldown).
  */
 export class JwtVerifier {
@@ -67,17 +75,24 @@ export class JwtVerifier {
    */
   async verify(token: string): Promise<JWTPayload> {
     const keys = await this.#keySet();
+    const now = this.#options.now?.() ?? Date.now();
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, keys, {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: this.issuer,
         algorithms: [...this.#options.algorithms],
         clockTolerance: this.#options.clockSkewSec,
-        ...(this.#options.now ? { currentDate: new Date(this.#options.now()) } : {}),
-      });
-      return payload;
+        requiredClaims: this.#options.requireExp === false ? [] : ['exp'],
+        currentDate: new Date(now),
+      }));
     } catch (err) {
       throw this.#denied(err);
     }
+    // jose checks `iat` only against a maximum age; a token "issued" in the future is refused here.
+    if (typeof payload.iat === 'number' && payload.iat * 1000 > now + this.#options.clockSkewSec * 1000) {
+      throw new ProtocolError('UnauthorizedException', 'You are not authorized to make this call: the token\'s "iat" claim is in the future.');
+    }
+    return payload;
   }
 
   #keySet(): Promise<ReturnType<typeof createRemoteJWKSet>> {
@@ -112,6 +127,7 @@ export class JwtVerifier {
 /** A client-facing reason for a token that did not verify; `undefined` for a server-side failure. */
 function describe(err: unknown): string | undefined {
   if (err instanceof errors.JWTExpired) return 'the token has expired';
+  if (err instanceof errors.JWTClaimValidationFailed && err.reason === 'missing') return `the token has no "${err.claim}" claim`;
   if (err instanceof errors.JWTClaimValidationFailed) return `the token's "${err.claim}" claim is not valid`;
   if (err instanceof errors.JWKSNoMatchingKey) return 'the token was not signed by a known key';
   if (err instanceof errors.JOSEAlgNotAllowed) return 'the token uses an algorithm that is not allowed';

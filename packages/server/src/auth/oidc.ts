@@ -1,5 +1,5 @@
 import { denied } from './denied.js';
-import { JwtVerifier, bearerToken, unverifiedIssuer, type JwtVerifierOptions } from './jwt.js';
+import { JwtVerifier, bearerToken, tokenExpiry, unverifiedIssuer, type JwtVerifierOptions } from './jwt.js';
 import type { AuthGrant, AuthRequest, Authorizer } from './types.js';
 
 export interface OidcOptions extends JwtVerifierOptions {
@@ -45,7 +45,8 @@ export class OidcAuthorizer implements Authorizer {
     if (authTTL !== undefined && authTTL > 0 && !withinTtl(claims['auth_time'], authTTL, this.#now())) {
       throw denied('the authentication is older than authTTL allows');
     }
-    return { mode: this.mode, identity: { sub: claims.sub ?? null, issuer: claims.iss ?? null, claims } };
+    const expiresAt = tokenExpiry(claims);
+    return { mode: this.mode, identity: { sub: claims.sub ?? null, issuer: claims.iss ?? null, claims }, ...(expiresAt === undefined ? {} : { expiresAt }) };
   }
 }
 

@@ -66,15 +66,36 @@ export function canonicalRequest(input: CanonicalInput): string {
   return [input.method, input.path, input.query, lines, names.join(';'), input.payloadHash].join('\n');
 }
 
+/** The string to sign: algorithm, request date, credential scope and the canonical request's hash. */
+export function stringToSign(amzDate: string, scope: string, canonical: string): string {
+  return [SIGV4_ALGORITHM, amzDate, scope, sha256Hex(canonical)].join('\n');
+}
+
 /** The hex HMAC-SHA256 signature of a canonical request, with the key derived from the secret. */
 export function sigV4Signature(secretAccessKey: string, amzDate: string, scope: string, canonical: string): string {
   const [date, region, service] = scope.split('/') as [string, string, string];
-  const stringToSign = [SIGV4_ALGORITHM, amzDate, scope, sha256Hex(canonical)].join('\n');
   let key: Buffer = hmac(`AWS4${secretAccessKey}`, date);
   key = hmac(key, region);
   key = hmac(key, service);
   key = hmac(key, 'aws4_request');
-  return createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  return createHmac('sha256', key).update(stringToSign(amzDate, scope, canonical), 'utf8').digest('hex');
+}
+
+/**
+ * The request's signing time: `x-amz-date` (`YYYYMMDDTHHMMSSZ`), or else the HTTP `date` header,
+ * which SigV4 also accepts; in the string to sign either way, signed or not. `undefined` when
+ * neither is present and well-formed.
+ */
+export function requestDate(headers: AuthHeaders): { amzDate: string; ms: number } | undefined {
+  const amz = headers['x-amz-date'];
+  if (amz !== undefined) {
+    const ms = parseAmzDate(amz);
+    return ms === undefined ? undefined : { amzDate: amz, ms };
+  }
+  const http = headers['date'];
+  const ms = http === undefined ? NaN : Date.parse(http);
+  if (Number.isNaN(ms)) return undefined;
+  return { amzDate: new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, ''), ms };
 }
 
 /** `YYYYMMDDTHHMMSSZ` to epoch milliseconds, or `undefined` when malformed. */

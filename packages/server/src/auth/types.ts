@@ -45,6 +45,12 @@ export type Identity = Readonly<Record<string, unknown>> | null;
 export interface AuthGrant {
   readonly mode: AuthMode;
   readonly identity: Identity;
+  /**
+   * When the credential this grant was made on stops being valid (epoch ms): a JWT's `exp`, an
+   * API key's `expires`. Absent when the mode knows no such time (IAM, Lambda). A WebSocket
+   * connection authenticated with it is closed then (`auth.closeConnectionsOnExpiry`).
+   */
+  readonly expiresAt?: number;
 }
 
 /**

@@ -1,9 +1,10 @@
 import cluster from 'node:cluster';
 import { FunctionStartError } from '../functions/types.js';
 import { createLogger } from '../log/logger.js';
+import type { Config } from '../config/schema.js';
+import { DataSourceStartError } from '../datasources/types.js';
 import { answerPrimary, askPrimary } from '../observability/cluster-metrics.js';
 import { MetricsListenError } from '../observability/metrics-endpoint.js';
-import type { Config } from '../config/schema.js';
 import { createSwitchboard } from '../switchboard.js';
 import { onStopRequest } from './stop-request.js';
 
@@ -15,13 +16,18 @@ import { onStopRequest } from './stop-request.js';
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
   const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
-  const switchboard = await createSwitchboard(config, { logger: log, watchHandlers: command === 'dev', ...(cluster.isWorker && { clusterMetrics: askPrimary() }) });
+  const switchboard = await createSwitchboard(config, {
+    logger: log,
+    watchHandlers: command === 'dev',
+    embeddedDataStores: command === 'dev',
+    ...(cluster.isWorker && { clusterMetrics: askPrimary() }),
+  });
   if (cluster.isWorker) answerPrimary(switchboard.core.metrics.registry);
   let address;
   try {
     address = await switchboard.listen();
   } catch (err) {
-    if (err instanceof FunctionStartError) {
+    if (err instanceof FunctionStartError || err instanceof DataSourceStartError) {
       process.stderr.write(`switchboard: ${err.message}\n`);
       await switchboard.close().catch(() => undefined);
       return 2;

@@ -21,7 +21,16 @@ describe('auth configuration', () => {
     assert.deepEqual(new NamespaceRegistry(config).get('default').publishModes, all);
     assert.deepEqual(config.auth.oidc?.algorithms, ['RS256']);
     assert.equal(config.auth.iam?.maxSkewSeconds, 300);
+    assert.equal(config.auth.iam?.hosts, undefined, 'unset: loopback names and server.host');
+    assert.equal(config.auth.oidc?.requireExp, true);
+    assert.equal(config.auth.closeConnectionsOnExpiry, true);
     assert.equal(config.auth.lambda?.resultTtlSeconds, 0);
+  });
+
+  it('takes auth.iam.hosts as names with optional ports, and refuses URLs', () => {
+    assert.deepEqual(parse({ iam: { ...IAM, hosts: ['events.example.com', 'ws.example.com:8443', '[::1]:8080'] } }).auth.iam?.hosts, ['events.example.com', 'ws.example.com:8443', '[::1]:8080']);
+    assert.throws(() => parse({ iam: { ...IAM, hosts: ['https://events.example.com/'] } }), /auth\.iam\.hosts\[0\]: must be a host name/);
+    assert.throws(() => parse({ iam: { ...IAM, hosts: [] } }), /auth\.iam\.hosts/);
   });
 
   it('accepts a configuration with no API key, one provider only', () => {

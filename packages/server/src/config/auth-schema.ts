@@ -46,6 +46,8 @@ const oidc = z
     /** Milliseconds a token is accepted after its `auth_time`; 0: no limit. */
     authTTL: z.number().int().min(0).default(0),
     clockSkewSec: z.number().int().min(0).max(300).default(5),
+    /** Refuse tokens without `exp` (valid forever otherwise). */
+    requireExp: z.boolean().default(true),
     /** Accepted signature algorithms (asymmetric only; never `none` or HS*). */
     algorithms: z.array(z.enum(JWT_ALGORITHMS)).min(1).default(['RS256']),
   })
@@ -101,6 +103,8 @@ const iam = z
     region: z.string().min(1).optional(),
     /** Replay window: how far x-amz-date may be from the server clock. */
     maxSkewSeconds: positiveInt.max(3600).default(300),
+    /** The host names clients sign for (`name` any port, `name:port` that port). Default: loopback names and server.host. */
+    hosts: z.array(z.string().min(1).regex(/^[^\s/]+$/, 'must be a host name or address, optionally with :port')).min(1).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -118,6 +122,8 @@ export const auth = z
     oidc: oidc.optional(),
     lambda: lambda.optional(),
     iam: iam.optional(),
+    /** Close a WebSocket when the credential it connected with expires (JWT exp, API key expires). */
+    closeConnectionsOnExpiry: z.boolean().default(true),
     /** Modes accepted when a WebSocket connects. Default: every configured mode. */
     connectionModes: modeList.optional(),
     /** Modes accepted for publish, unless a namespace overrides them. Default: every configured mode. */

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { functionSpec } from '../functions/target.js';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { TEST_KEY } from '../test-support/server.js';
+import type { FunctionTargetConfig } from './function-target.js';
 import { ConfigError, parseConfig } from './load.js';
 
 describe('function targets in the configuration', () => {
@@ -22,18 +23,18 @@ describe('function targets in the configuration', () => {
   const refuses = (onPublish: unknown, message: RegExp) => assert.throws(() => parse(onPublish), (err: unknown) => err instanceof ConfigError && message.test(err.message));
 
   it('maps an AWS::Lambda::Function directly: codeDir + handler + runtime + environment + memoryMb', () => {
-    const fn = parse({ codeDir: './pyasset', handler: 'pkg.app.handler', runtime: 'python3.12', environment: { TABLE: 't' }, memoryMb: 512, name: 'Chat' }).namespaces[0]!.onPublish!;
+    const fn = parse({ codeDir: './pyasset', handler: 'pkg.app.handler', runtime: 'python3.12', environment: { TABLE: 't' }, memoryMb: 512, name: 'Chat' }).namespaces[0]!.onPublish as FunctionTargetConfig;
     const spec = functionSpec(fn);
     assert.equal(spec.type, 'process');
     assert.deepEqual(spec.type === 'process' && [spec.language, spec.handler, spec.taskRoot, spec.pythonVersion, spec.name, spec.memoryMb, spec.environment], ['python', 'pkg.app.handler', `${files.dir}/pyasset`, '3.12', 'Chat', 512, { TABLE: 't' }]);
-    const node = functionSpec(parse({ codeDir: './asset', handler: 'src/index.main', runtime: 'nodejs20.x' }).namespaces[0]!.onPublish!);
+    const node = functionSpec(parse({ codeDir: './asset', handler: 'src/index.main', runtime: 'nodejs20.x' }).namespaces[0]!.onPublish as FunctionTargetConfig);
     assert.deepEqual(node.type === 'module' && [node.file, node.exportName, node.runtime, node.name], [`${files.dir}/asset/src/index.ts`, 'main', 'worker', 'index']);
-    const provided = functionSpec(parse({ codeDir: './provided', handler: 'x.y', runtime: 'provided.al2023' }).namespaces[0]!.onPublish!);
+    const provided = functionSpec(parse({ codeDir: './provided', handler: 'x.y', runtime: 'provided.al2023' }).namespaces[0]!.onPublish as FunctionTargetConfig);
     assert.deepEqual(provided.type === 'process' && [provided.language, provided.command], ['command', [`${files.dir}/provided/bootstrap`]]);
   });
 
   it('reads a Python file as a Python function with handler <file>.handler', () => {
-    const spec = functionSpec(parse({ function: './app.py' }).namespaces[0]!.onPublish!);
+    const spec = functionSpec(parse({ function: './app.py' }).namespaces[0]!.onPublish as FunctionTargetConfig);
     assert.deepEqual(spec.type === 'process' && [spec.language, spec.handler, spec.name, spec.concurrency], ['python', 'app.handler', 'app', 4]);
   });
 

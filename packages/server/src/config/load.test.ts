@@ -53,7 +53,8 @@ describe('configuration', () => {
     ['a mode without a provider', { namespaces: [{ name: 'a', publishModes: ['AWS_IAM'] }], auth: { apiKeys: [{ key: 'da2-0123456789abcdef' }] } }, /namespaces\[0\]\.publishModes\[0\]: auth mode AWS_IAM has no provider/],
     ['an unknown auth mode', { namespaces: [{ name: 'a' }], auth: { apiKeys: [{ key: 'da2-0123456789abcdef' }], subscribeModes: ['PASSWORD'] } }, /auth\.subscribeModes\[0\]/],
     ['a handler with both function and url', { namespaces: [{ name: 'a', onPublish: { function: 'x.mjs', url: 'http://h/' } }], auth: { apiKeys: [{ key: 'da2-0123456789abcdef' }] } }, /namespaces\[0\]\.onPublish: set exactly one of function/],
-    ['a data source URL that is not http', { namespaces: [{ name: 'a', dataSource: { url: 'ftp://h/x' } }], auth: { apiKeys: [{ key: 'da2-0123456789abcdef' }] } }, /namespaces\[0\]\.dataSource\.url: must be an http/],
+    ['a data source URL that is not http', { dataSources: [{ name: 'fn', type: 'AWS_LAMBDA', url: 'ftp://h/x' }], namespaces: [{ name: 'a' }], auth: { apiKeys: [{ key: 'da2-0123456789abcdef' }] } }, /dataSources\[0\]\.url: must be an http/],
+    ['a Lambda data source with both function and url', { dataSources: [{ name: 'fn', type: 'AWS_LAMBDA', function: 'x.mjs', url: 'http://h/' }], namespaces: [{ name: 'a' }], auth: { apiKeys: [{ key: 'da2-0123456789abcdef' }] } }, /dataSources\[0\]: set exactly one of function/],
     ['a bad expiry', { namespaces: [{ name: 'a' }], auth: { apiKeys: [{ key: 'da2-0123456789abcdef', expires: 'tomorrow' }] } }, /auth\.apiKeys\[0\]\.expires/],
   ] as const) {
     it(`rejects ${name}`, () => {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
+import { isDataSourceIntegration } from './datasource-schema.js';
 import { resolveTargetPaths } from './function-target.js';
 import { substituteJson, substituteYaml, type Env } from './env-substitution.js';
 import { resolveFileValues } from './file-values.js';
@@ -33,11 +34,13 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   };
   config.namespaces.forEach((ns, i) => {
     if (ns.code) ns.code.file = handlerFile(ns.code.file, `namespaces[${i}].code`);
-    if (ns.dataSource) resolveTargetPaths(ns.dataSource, `namespaces[${i}].dataSource`, resolveFrom, missing);
     for (const op of ['onPublish', 'onSubscribe'] as const) {
       const fn = ns[op];
-      if (fn !== undefined) resolveTargetPaths(fn, `namespaces[${i}].${op}`, resolveFrom, missing);
+      if (fn !== undefined && !isDataSourceIntegration(fn)) resolveTargetPaths(fn, `namespaces[${i}].${op}`, resolveFrom, missing);
     }
+  });
+  config.dataSources.forEach((source, i) => {
+    if (source.type === 'AWS_LAMBDA') resolveTargetPaths(source, `dataSources[${i}]`, resolveFrom, missing);
   });
   if (config.auth.lambda) resolveTargetPaths(config.auth.lambda, 'auth.lambda', resolveFrom, missing);
   if (missing.length > 0) throw new ConfigError(`Invalid configuration in ${source}:\n${missing.join('\n')}`);

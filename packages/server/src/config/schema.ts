@@ -4,6 +4,9 @@ import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import { LOG_LEVELS, toLogLevel } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
+import { checkDataSources, dataSourceList, functionOrDataSource, isDataSourceIntegration, movedDataSource } from './datasource-schema.js';
+import { protection } from './protection-schema.js';
+import { destination, destinationName } from './destinations-schema.js';
 
 export { configuredModes };
 
@@ -24,13 +27,6 @@ const functionHandler = z
   .strict()
   .superRefine(exactlyOneTarget);
 
-/**
- * A Lambda data source for a code handler written in the request/response form: `request(ctx)`
- * returns `{ operation: 'Invoke', payload }`, the function gets `payload` as its event, and
- * `response(ctx)` gets the result in `ctx.result`.
- */
-const dataSource = z.object(functionTargetFields(2)).strict().superRefine(exactlyOneTarget);
-
 /** An APPSYNC_JS-style code handler file exporting `onPublish(ctx)` and/or `onSubscribe(ctx)`. */
 const codeHandler = z
   .union([
@@ -48,14 +44,17 @@ const namespace = z
     subscribeModes: modeList.optional(),
     /** Code handler file; its exports run for the operations that have no function handler. */
     code: codeHandler.optional(),
-    /** The Lambda data source the code handler's request/response form calls. */
-    dataSource: dataSource.optional(),
-    onPublish: functionHandler.optional(),
-    onSubscribe: functionHandler.optional(),
+    /** Refused: data sources are declared in `dataSources` and named by `onPublish` / `onSubscribe`. */
+    dataSource: movedDataSource.optional(),
+    /** A function handler, or `{ dataSource }` for the code file's `{ request, response }` export. */
+    onPublish: functionOrDataSource(functionHandler).optional(),
+    onSubscribe: functionOrDataSource(functionHandler).optional(),
+    /** Names from the top-level `destinations` list: every event this namespace broadcasts goes there too. */
+    forward: z.array(destinationName).optional(),
   })
   .strict()
   .superRefine((ns, ctx) => {
-    if (ns.onSubscribe?.invokeType === 'EVENT') {
+    if (ns.onSubscribe !== undefined && !isDataSourceIntegration(ns.onSubscribe) && ns.onSubscribe.invokeType === 'EVENT') {
       ctx.addIssue({ code: 'custom', path: ['onSubscribe', 'invokeType'], message: 'onSubscribe must decide, so it runs REQUEST_RESPONSE only' });
     }
   });
@@ -71,6 +70,8 @@ const limits = z
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
     pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
     connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
+    /** A connection with no subscription that sent nothing for this long is closed with 1000; 0: never. */
+    idleConnectionMs: z.number().int().min(0).default(300_000),
     keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
     connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
   })
@@ -156,9 +157,14 @@ export const configSchema = z
     server: server.default({}),
     log: log.default({}),
     auth: auth.default({}),
+    protection: protection.default({}),
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
     limits: limits.default({}),
     broker: broker.default({ type: 'memory' }),
+    /** Data sources that code handlers call (docs/data-sources.md). */
+    dataSources: dataSourceList,
+    /** Where namespaces forward their events (`docs/forwarding.md`). */
+    destinations: z.array(destination).default([]),
     tracing: tracing.optional(),
   })
   .strict()
@@ -188,13 +194,32 @@ export const configSchema = z
       checkModes(ns.publishModes, ['namespaces', i, 'publishModes']);
       checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
     });
+    checkDataSources(config, ctx);
+    checkDestinations(config, ctx);
   });
+
+/** Destination names are unique, and every `forward` entry names one, once. */
+function checkDestinations(config: { destinations: { name: string }[]; namespaces: { forward?: string[] | undefined }[] }, ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  config.destinations.forEach((d, i) => {
+    if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['destinations', i, 'name'], message: `duplicate destination "${d.name}"` });
+    names.add(d.name);
+  });
+  config.namespaces.forEach((ns, i) => {
+    ns.forward?.forEach((name, j) => {
+      const path = ['namespaces', i, 'forward', j];
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `no destination named "${name}" in destinations` });
+      else if (ns.forward?.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path, message: `destination "${name}" is listed twice` });
+    });
+  });
+}
 
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;
 export type CodeHandlerConfig = z.infer<typeof codeHandler>;
 export type NamespaceConfig = z.infer<typeof namespace>;
 
 export type BrokerConfig = z.infer<typeof broker>;
+export type { DestinationConfig } from './destinations-schema.js';
 
 /** A validated configuration with every default filled in. */
 export type Config = z.infer<typeof configSchema>;

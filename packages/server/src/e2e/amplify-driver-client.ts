@@ -96,7 +96,7 @@ export class AmplifyDriver {
     delete env['NODE_TLS_REJECT_UNAUTHORIZED'];
     const driver = new AmplifyDriver(spawn(process.execPath, [DRIVER], { env, stdio: ['pipe', 'pipe', 'pipe'] }));
     try {
-      await driver.waitFor((m) => m.kind === 'started', 10_000, 'driver start');
+      await driver.waitFor((m) => m.kind === 'started', 45_000, 'driver start');
     } catch (err) {
       driver.child.kill('SIGKILL');
       throw err;

@@ -79,7 +79,7 @@ describe('examples/handlers (docs/handlers.md)', () => {
     assert.ok(readFileSync(CONFIG_FILE, 'utf8').includes(block), 'the example configuration contains the documented block verbatim');
     const config = parseConfig(parseYaml(block), 'docs/handlers.md', EXAMPLES);
     assert.deepEqual(config.namespaces.map((n) => n.name), ['default', 'fn', 'code']);
-    assert.equal(config.namespaces[1]!.onPublish!.function, `${EXAMPLES}functions/fn.mjs`);
+    assert.equal((config.namespaces[1]!.onPublish as { function?: string }).function, `${EXAMPLES}functions/fn.mjs`);
   });
 
   it('validation (fn): rejects invalid events into failed, broadcasts the valid ones, and subscribers never see the others', async () => {

@@ -25,11 +25,20 @@ export interface InvokeCall {
    * runtime puts in `_X_AMZN_TRACE_ID`).
    */
   readonly traceId?: string;
+  /** AppSync's name of the request's auth mode (`API_KEY`, ...), for a code handler's `util.authType()`. */
+  readonly authMode?: string;
+}
+
+/** An error a code handler recorded with `util.appendError` and went on. */
+export interface AppendedError {
+  readonly message: string;
+  readonly type: string | null;
 }
 
 /** How an invocation ended. Structured-cloneable. */
 export type InvokeOutcome =
-  | { readonly status: 'ok'; readonly value: unknown }
+  /** `appendedErrors`: what a code handler recorded with `util.appendError`. */
+  | { readonly status: 'ok'; readonly value: unknown; readonly appendedErrors?: readonly AppendedError[] }
   /** The handler threw (or a Lambda callback got an error). */
   | { readonly status: 'threw'; readonly name: string; readonly message: string; readonly stack?: string | undefined }
   /** `util.error(message, errorType)`. */

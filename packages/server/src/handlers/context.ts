@@ -18,6 +18,8 @@ export interface HandlerInput {
   readonly requestId: string;
   /** `null` for SUBSCRIBE. */
   readonly events: readonly HandlerEvent[] | null;
+  /** The auth mode that granted the operation (for `util.authType()`). */
+  readonly authMode?: string;
 }
 
 function info(input: HandlerInput): Record<string, unknown> {

@@ -15,6 +15,11 @@ export const onPublish = {
     return { operation: 'Invoke', payload: { events: ctx.events, channel: ctx.info.channel.path } };
   },
   response(ctx) {
+    if (ctx.error && ctx.events[0].payload === 'ignore') return ctx.events;
+    if (ctx.error && ctx.events[0].payload === 'best-effort') {
+      util.appendError(ctx.error.message, ctx.error.type);
+      return ctx.events;
+    }
     if (ctx.error) util.error(ctx.error.message, 'DataSourceFailed');
     return ctx.result.map((e) => ({ id: e.id, payload: { ...e.payload, enriched: true, stash: ctx.stash.startedBy } }));
   },
@@ -34,6 +39,7 @@ export const onSubscribe = {
 const LAMBDA = `
 export const handler = async (event) => {
   if (event.channel === '/ds/broken') throw new Error('the data source is down');
+  if (event.channel === '/slow/a') await new Promise((r) => setTimeout(r, 3000));
   if (event.events) return event.events;
   return { allowed: !event.channel.endsWith('/private') };
 };
@@ -50,7 +56,17 @@ describe('code handlers with a Lambda data source (request/response form)', () =
     files.write('package.json', '{"type":"module"}');
     const code = files.write('code.js', CODE);
     const lambda = files.write('lambda.js', LAMBDA);
-    server = await startTestServer({ namespaces: [{ name: 'ds', code, dataSource: { function: lambda } }, { name: 'nods', code }] });
+    server = await startTestServer({
+      dataSources: [
+        { name: 'fn', type: 'AWS_LAMBDA', function: lambda },
+        { name: 'impatient', type: 'AWS_LAMBDA', function: lambda, timeoutMs: 500 },
+      ],
+      namespaces: [
+        { name: 'ds', code, onPublish: { dataSource: 'fn' }, onSubscribe: { dataSource: 'fn' } },
+        { name: 'slow', code, onPublish: { dataSource: 'impatient' } },
+        { name: 'nods', code },
+      ],
+    });
     client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });
   });
   after(async () => {
@@ -85,6 +101,29 @@ describe('code handlers with a Lambda data source (request/response form)', () =
   it('fails clearly when the namespace has no dataSource', async () => {
     const reply = await client.publish('p4', '/nods/room', [1], TEST_KEY);
     assert.equal(errorOf(reply).errorType, 'HandlerFailedError');
-    assert.ok(server.logs.some((l) => JSON.stringify(l).includes('has no dataSource')));
+    assert.ok(server.logs.some((l) => JSON.stringify(l).includes('names no dataSource')));
+  });
+
+  it('answers DataSourceError when response(ctx) ignores ctx.error, and logs the error with the request id', async () => {
+    const reply = await client.publish('p5', '/ds/broken', ['ignore'], TEST_KEY);
+    const error = errorOf(reply);
+    assert.equal(error.errorType, 'DataSourceError');
+    assert.equal(error.errorCode, 502);
+    assert.match(error.message, /^The onPublish data source fn failed \(Error\); see the server log for request [0-9a-f-]{36}$/);
+    const requestId = error.message.slice(-36);
+    assert.ok(server.logs.some((l) => l['msg'] === 'data source failed' && l['requestId'] === requestId && l['message'] === 'the data source is down'));
+  });
+
+  it('lets the events through when response(ctx) acknowledges ctx.error with util.appendError', async () => {
+    const reply = await client.publish('p6', '/ds/broken', ['best-effort'], TEST_KEY);
+    assert.equal(reply.type, 'publish_success');
+  });
+
+  it('gives ctx.error Lambda:TimeoutError after the data source timeoutMs, within the handler time', async () => {
+    const started = Date.now();
+    const reply = await client.publish('p7', '/slow/a', ['ignore'], TEST_KEY);
+    assert.equal(errorOf(reply).errorType, 'DataSourceError');
+    assert.match(errorOf(reply).message, /Lambda:TimeoutError/);
+    assert.ok(Date.now() - started < 3000, 'the publisher did not wait for the slow function');
   });
 });

@@ -1,4 +1,5 @@
-import { isProtocolError } from '@switchboard/protocol';
+import { isProtocolError, ProtocolError } from '@switchboard/protocol';
+import type { DataSource, DataSourceAnswer, DataSourceCall } from '../datasources/types.js';
 import type { Logger } from '../log/logger.js';
 import type { Telemetry } from '../observability/telemetry.js';
 import type { SpanScope } from '../observability/tracing.js';
@@ -16,14 +17,8 @@ export interface HandlerSpec {
   readonly timeoutMs: number;
   /** Lambda `context.functionName`, and the `handler` tag in logs. */
   readonly name: string;
-  /** Code handlers: the Lambda data source their `request(ctx)` / `response(ctx)` form calls. */
-  readonly dataSource?: DataSourceSpec | undefined;
-}
-
-/** A Lambda data source: `request(ctx)` returns `{ operation: 'Invoke', payload }`, the function gets `payload`. */
-export interface DataSourceSpec {
-  readonly invoker: Invoker;
-  readonly name: string;
+  /** Code handlers: the data source their `request(ctx)` / `response(ctx)` form calls. */
+  readonly dataSource?: DataSource | undefined;
 }
 
 /** Counts of fire-and-forget (`EVENT`) invocations, for logs and metrics. */
@@ -120,6 +115,7 @@ export class NamespaceHandlers {
         const first = await this.#send(spec.invoker, call);
         return first.status === 'data-source' ? this.#viaDataSource(spec, call, first) : first;
       },
+      outcomeLabel,
       (result, seconds) => {
         this.telemetry?.metrics.handlerSeconds.observe({ namespace: this.namespace, operation, outcome: result }, seconds);
         this.log.debug('handler', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
@@ -134,56 +130,54 @@ export class NamespaceHandlers {
   }
 
   /**
-   * The request/response form (AppSync's code handler with a Lambda data source): `request(ctx)`
-   * gave `{ operation: 'Invoke', payload }`; the data source function gets `payload`; then
-   * `response(ctx)` runs with `ctx.result` (or `ctx.error`) and the stash of `request`.
+   * The request/response form (AppSync's code handler with a data source): `request(ctx)` gave
+   * the data source's request; the data source runs it (on this thread, within its `timeoutMs`
+   * and the handler's deadline); then `response(ctx)` runs with `ctx.result` / `ctx.error` and
+   * the stash of `request`. A data source error that `response` neither raised (`util.error`)
+   * nor acknowledged (`util.appendError`) fails the operation with `DataSourceError`, so an event
+   * is never broadcast as if it had been saved when saving it failed.
    */
   async #viaDataSource(spec: HandlerSpec, call: InvokeCall, step: Extract<InvokeOutcome, { status: 'data-source' }>): Promise<InvokeOutcome> {
     const source = spec.dataSource;
-    const request = step.request as { operation?: unknown; payload?: unknown } | null;
-    if (source === undefined || request === null || typeof request !== 'object' || request.operation !== 'Invoke') {
-      const message = source === undefined
-        ? 'the handler uses the request/response form but the namespace has no dataSource'
-        : 'request(ctx) must return { operation: "Invoke", payload } for a Lambda data source';
+    if (source === undefined) {
+      const message = `the ${call.operation} export uses the request/response form but the namespace's ${call.operation} names no dataSource`;
       this.log.error('handler threw', { ...call.tags, error: { name: 'DataSourceError', message } });
       return { status: 'threw', name: 'DataSourceError', message };
     }
-    const result = await this.#callDataSource(source, {
-      kind: 'function',
-      operation: call.operation,
-      payload: request.payload ?? null,
-      requestId: call.requestId,
-      functionName: source.name,
-      deadline: call.deadline,
-      tags: { ...call.tags, dataSource: source.name },
-    });
-    const ctx = {
-      ...(call.payload as Record<string, unknown>),
-      stash: step.stash,
-      result: result.status === 'ok' ? result.value : null,
-      error: result.status === 'threw' ? { message: result.message, type: result.name } : null,
-    };
-    return this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
+    const operation = call.operation === 'onSubscribe' ? 'onSubscribe' : 'onPublish';
+    const deadline = Math.min(call.deadline, Date.now() + source.timeoutMs);
+    const answer = await this.#callDataSource(source, step.request, { operation, requestId: call.requestId, deadline, tags: call.tags });
+    const ctx = { ...(call.payload as Record<string, unknown>), stash: step.stash, result: answer.result ?? null, error: answer.error ?? null };
+    const outcome = await this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
+    if (answer.error !== undefined && outcome.status === 'ok' && (outcome.appendedErrors?.length ?? 0) === 0) {
+      this.log.error('data source error not handled by response(ctx)', { ...call.tags, dataSource: source.name, errorType: answer.error.type });
+      throw new ProtocolError(
+        'DataSourceError',
+        `The ${call.operation} data source ${source.name} failed (${answer.error.type}); see the server log for request ${call.requestId}`,
+      );
+    }
+    return outcome;
   }
 
   /** One data source call, measured, logged and traced: the single place every data source call passes. */
-  #callDataSource(source: DataSourceSpec, call: InvokeCall): Promise<InvokeOutcome> {
+  #callDataSource(source: DataSource, request: unknown, call: DataSourceCall): Promise<DataSourceAnswer> {
     const tracer = this.telemetry?.tracer;
-    if (tracer === undefined) return this.#measuredDataSource(source, call);
-    const attributes = { 'switchboard.namespace': this.namespace, 'switchboard.data_source': source.name, 'switchboard.request_id': call.requestId };
-    return tracer.inSpan('data source', attributes, (span) => this.#measuredDataSource(source, withTrace(call, tracer.xrayHeader()), span), { kind: 'client' });
+    if (tracer === undefined) return this.#measuredDataSource(source, request, call);
+    const attributes = { 'switchboard.namespace': this.namespace, 'switchboard.data_source': source.name, 'switchboard.data_source.type': source.type, 'switchboard.request_id': call.requestId };
+    return tracer.inSpan('data source', attributes, (span) => this.#measuredDataSource(source, request, withTrace(call, tracer.xrayHeader()), span), { kind: 'client' });
   }
 
-  async #measuredDataSource(source: DataSourceSpec, call: InvokeCall, span?: SpanScope): Promise<InvokeOutcome> {
-    const outcome = await measured(
-      () => this.#send(source.invoker, call),
+  async #measuredDataSource(source: DataSource, request: unknown, call: DataSourceCall, span?: SpanScope): Promise<DataSourceAnswer> {
+    const answer = await measured(
+      () => source.invoke(request, call),
+      (a) => (a.error === undefined ? 'ok' : a.error.type.endsWith(':TimeoutError') ? 'timeout' : 'error'),
       (result, seconds) => {
         this.telemetry?.metrics.dataSourceSeconds.observe({ namespace: this.namespace, dataSource: source.name, outcome: result }, seconds);
-        this.log.debug('data source', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
+        this.log.debug('data source', { ...call.tags, dataSource: source.name, outcome: result, ms: round(seconds * 1000) });
       },
     );
-    if (outcome.status === 'threw') span?.fail(outcome.name, outcome.message);
-    return outcome;
+    if (answer.error !== undefined) span?.fail(answer.error.type, answer.error.message);
+    return answer;
   }
 
   /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
@@ -201,30 +195,31 @@ export class NamespaceHandlers {
   }
 
   #call(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput, traceId: string | undefined): InvokeCall {
-    return withTrace({
+    return withTrace<InvokeCall>({
       kind: spec.kind,
       operation,
       payload: spec.kind === 'function' ? lambdaEvent(input) : codeContext(input),
       requestId: input.requestId,
       functionName: spec.name,
       deadline: Date.now() + spec.timeoutMs,
+      ...(input.authMode !== undefined && { authMode: input.authMode }),
       tags: { namespace: this.namespace, channel: input.channel.path, requestId: input.requestId, handler: `${spec.name}:${operation}` },
     }, traceId);
   }
 }
 
 /** `call` carrying the X-Ray trace header the function receives, when tracing gives one. */
-function withTrace(call: InvokeCall, traceId: string | undefined): InvokeCall {
+function withTrace<C extends { readonly traceId?: string }>(call: C, traceId: string | undefined): C {
   return traceId === undefined ? call : { ...call, traceId };
 }
 
-/** Runs an invocation and reports how it ended (`outcomeLabel`, or `failureLabel` when it rejected) and how long it took. */
-async function measured(work: () => Promise<InvokeOutcome>, report: (outcome: string, seconds: number) => void): Promise<InvokeOutcome> {
+/** Runs a call and reports how it ended (`label`, or `failureLabel` when it rejected) and how long it took. */
+async function measured<T>(work: () => Promise<T>, label: (value: T) => string, report: (outcome: string, seconds: number) => void): Promise<T> {
   const started = performance.now();
   let result = 'failed';
   try {
     const outcome = await work();
-    result = outcomeLabel(outcome);
+    result = label(outcome);
     return outcome;
   } catch (err) {
     result = failureLabel(err);

@@ -6,6 +6,7 @@ import { answerScrape, type Scrape } from '../observability/metrics-endpoint.js'
 import { logRequest } from '../observability/request-log.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
+import type { Protection } from '../protection/protection.js';
 import { readBody } from './body.js';
 import { Cors } from './cors.js';
 
@@ -17,17 +18,19 @@ export interface HttpState {
 }
 
 /**
- * The HTTP API: `POST /event` (publish), `OPTIONS` (CORS preflight), `GET /healthz`. Every
- * response carries `x-amzn-RequestId`; errors are `{ errors: [{ errorType, message, errorCode }] }`.
+ * The HTTP API: `POST /event` (publish, with its CORS preflight `OPTIONS /event`), `GET /healthz`,
+ * `GET /metrics`. Every response carries `x-amzn-RequestId`; errors are
+ * `{ errors: [{ errorType, message, errorCode }] }`. CORS applies to `/event` only: no other page
+ * may read health or metrics from a browser.
  */
-export function createRequestListener(core: Core, state: HttpState): RequestListener {
+export function createRequestListener(core: Core, state: HttpState, protection: Protection): RequestListener {
   const cors = new Cors(core.config.server.corsOrigins);
   return (req, res) => {
     const receivedAt = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
     const seen: Seen = {};
-    route(core, state, cors, req, res, requestId, receivedAt, seen).then(
+    route(core, state, cors, protection, req, res, requestId, receivedAt, seen).then(
       (result) => {
         if (result !== undefined) logRequest(core.log, { operation: 'publish', transport: 'http', requestId, ...seen, result, status: res.statusCode, receivedAt });
       },
@@ -54,16 +57,20 @@ interface Seen {
 }
 
 /** Answers one request; resolves with the result of a publish (which is logged), otherwise with nothing. */
-async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number, seen: Seen): Promise<PublishResult | undefined> {
+async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number, seen: Seen): Promise<PublishResult | undefined> {
   const path = (req.url ?? '/').split('?', 1)[0];
-  if (req.method === 'OPTIONS') return void cors.preflight(req, res);
-  cors.apply(req, res);
+  if (path === '/event') {
+    if (req.method === 'OPTIONS') return void cors.preflight(req, res);
+    cors.apply(req, res);
+  }
   if (path === '/healthz') {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed(req, 'GET');
     // Not ready while starting or stopping, and while the broker is unreachable: a load balancer
     // then sends new clients to nodes that can deliver. Connected clients stay connected.
-    const status = !state.ready ? 'unavailable' : core.fanout.brokerReady ? 'ok' : 'broker unavailable';
-    return void sendJson(res, status === 'ok' ? 200 : 503, { status });
+    // Likewise while a `required` destination is down: publishes to its namespaces would fail.
+    const down = core.forwarder.requiredDown();
+    const status = !state.ready ? 'unavailable' : !core.fanout.brokerReady ? 'broker unavailable' : down.length > 0 ? 'destination unavailable' : 'ok';
+    return void sendJson(res, status === 'ok' ? 200 : 503, down.length > 0 ? { status, destinations: down } : { status });
   }
   if (path === '/metrics' && state.scrape !== undefined) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
@@ -71,6 +78,13 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
+  const refusal = protection.admitPublish(req);
+  if (refusal !== undefined) {
+    // Refused before the body is read: close rather than read the rest of it.
+    res.setHeader('connection', 'close');
+    if (refusal.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(refusal.retryAfterSeconds));
+    return void sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
+  }
 
   const raw = await readBody(req, core.limits.httpBodyBytes);
   const body = parseJson(raw);
@@ -92,7 +106,7 @@ async function route(core: Core, state: HttpState, cors: Cors, req: IncomingMess
     headers: requestHeaders(req.headers),
     requestId,
     signedBody: () => raw,
-    sourceIp: req.socket.remoteAddress,
+    sourceIp: protection.clientIp(req),
   });
   core.metrics.publishes.inc(HTTP);
   sendJson(res, 200, result);

@@ -39,7 +39,8 @@ describe('GET /metrics after known traffic', () => {
     const code = files.write('code.js', CODE);
     const source = files.write('source.js', SOURCE);
     server = await startTestServer({
-      namespaces: [{ name: 'default' }, { name: 'ds', code, dataSource: { function: source, runtime: 'inline' } }],
+      dataSources: [{ name: 'source', type: 'AWS_LAMBDA', function: source, runtime: 'inline' }],
+      namespaces: [{ name: 'default' }, { name: 'ds', code, onPublish: { dataSource: 'source' }, onSubscribe: { dataSource: 'source' } }],
     });
   });
   after(async () => {

@@ -18,7 +18,7 @@ export interface ServerMetrics {
   readonly deliveries: Counter;
   /** Error replies sent to clients, by errorType and transport. */
   readonly errors: Counter;
-  /** Connections the server closed, by reason (`slow_consumer`, `connection_age`, `shutdown`). */
+  /** Connections the server closed, by reason (`slow_consumer`, `connection_age`, `shutdown`, `idle`, `token_expired`). */
   readonly disconnects: Counter;
   /** From a publish request's arrival to its events being handed to the broker, by transport. */
   readonly publishSeconds: Histogram<'transport'>;

@@ -87,7 +87,8 @@ describe('traces over OTLP/HTTP', () => {
     receiver = new OtlpReceiver();
     const endpoint = await receiver.listen();
     server = await startTestServer({
-      namespaces: [{ name: 'default' }, { name: 'ds', code, dataSource: { function: source } }],
+      dataSources: [{ name: 'source', type: 'AWS_LAMBDA', function: source }],
+      namespaces: [{ name: 'default' }, { name: 'ds', code, onPublish: { dataSource: 'source' } }],
       tracing: { endpoint, serviceName: 'switchboard-test' },
     });
     const client = await TestClient.connect(server.realtimeUrl, { apiKey: TEST_KEY });

@@ -1,6 +1,7 @@
 import type { Limits } from '@switchboard/protocol';
 import type { AuthService } from '../auth/authorize.js';
 import type { Config } from '../config/schema.js';
+import type { Forwarder } from '../destinations/forwarder.js';
 import type { LocalFanout } from '../fanout/fanout.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../log/logger.js';
@@ -16,6 +17,8 @@ export interface Core {
   readonly auth: AuthService;
   readonly fanout: LocalFanout;
   readonly handlers: HandlerRegistry;
+  /** The namespaces' destinations (`forward`). */
+  readonly forwarder: Forwarder;
   readonly log: Logger;
   readonly metrics: ServerMetrics;
   /** The metrics again, and the tracer when tracing is on. */

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { ProtocolError, type PublishResult } from '@switchboard/protocol';
+import { ProtocolError, type Channel, type PublishResult } from '@switchboard/protocol';
+import type { AuthGrant } from '../auth/types.js';
 import type { BrokerEvent } from '../broker/types.js';
+import { withRefusals } from '../destinations/forwarder.js';
 import type { HandlerInput } from '../handlers/context.js';
+import type { PublishDecision } from '../handlers/outcome.js';
+import { inSpan } from '../observability/telemetry.js';
+import type { SpanAttributes, SpanScope } from '../observability/tracing.js';
 import type { Core } from './core.js';
 import { validateEvents } from './events.js';
 import { authorizeOperation, type OperationRequest } from './operation.js';
-import { inSpan } from '../observability/telemetry.js';
-import type { SpanAttributes, SpanScope } from '../observability/tracing.js';
 
 export interface PublishRequest extends OperationRequest {
   /** JSON-encoded event strings. */
@@ -19,9 +22,10 @@ export interface PublishRequest extends OperationRequest {
 
 /**
  * Publishes a batch, the same way for WebSocket and HTTP: channel syntax, namespace, auth
- * (publish modes), events, the namespace's onPublish handler, then the broker. Every event gets an
- * identifier (the `id` handlers see), reported back in `successful` or `failed`; events a handler
- * drops are in neither (D9).
+ * (publish modes), events, the namespace's onPublish handler, `required` destinations, the
+ * broker, then `async` destinations. Every event gets an identifier (the `id` handlers see),
+ * reported back in `successful` or `failed`; events a handler drops are in neither (D9) and are
+ * not forwarded.
  *
  * @throws ProtocolError for anything the client must hear about.
  */
@@ -37,16 +41,13 @@ export function publish(core: Core, request: PublishRequest): Promise<PublishRes
 }
 
 async function run(core: Core, request: PublishRequest, receivedAt: number, span: SpanScope | undefined): Promise<PublishResult> {
-  const broadcast = (channel: string, events: BrokerEvent[]): Promise<void> => toBroker(core, channel, events, request, receivedAt);
   const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_PUBLISH', request);
   span?.setAttributes({ 'switchboard.namespace': namespace.name, 'switchboard.auth.mode': grant.mode });
   const payloads = validateEvents(request.events, core.limits);
   const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const handlers = core.handlers.get(namespace.name);
-  if (handlers === undefined) {
-    await broadcast(channel.path, events);
-    return { successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
-  }
+  const publishing: Publishing = { core, request, receivedAt, channel, grant };
+  if (handlers === undefined) return deliver(publishing, unchanged(events));
   const input: HandlerInput = {
     operation: 'PUBLISH',
     channel,
@@ -54,31 +55,70 @@ async function run(core: Core, request: PublishRequest, receivedAt: number, span
     headers: request.headers,
     requestId: request.requestId,
     events: events.map((e, i) => ({ id: e.id, payload: payloads[i] })),
+    authMode: grant.mode,
   };
   if (!handlers.decidesPublish) {
-    await broadcast(channel.path, events);
+    const result = await deliver(publishing, unchanged(events));
     handlers.fireAndForget(input);
-    return { successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+    return result;
   }
-  const decision = await handlers.onPublish(input);
-  if (decision.broadcast.length > 0) await broadcast(channel.path, decision.broadcast);
-  span?.setAttributes({ 'switchboard.successful': decision.successful.length, 'switchboard.failed': decision.failed.length });
-  return { successful: decision.successful, failed: decision.failed };
+  const result = await deliver(publishing, await handlers.onPublish(input));
+  span?.setAttributes({ 'switchboard.successful': result.successful.length, 'switchboard.failed': result.failed.length });
+  return result;
 }
 
-async function toBroker(core: Core, channel: string, events: BrokerEvent[], request: PublishRequest, receivedAt: number): Promise<void> {
+/** One publish past auth, as its last steps need it. */
+interface Publishing {
+  readonly core: Core;
+  readonly request: PublishRequest;
+  readonly receivedAt: number;
+  readonly channel: Channel;
+  readonly grant: AuthGrant;
+}
+
+/**
+ * The end of every publish: what the handler let through goes to the namespace's `required`
+ * destinations, then what they confirmed is broadcast, then queued for its `async` ones
+ * (`destinations/forwarder.ts`). Events forwarding refused move from `successful` to `failed`.
+ */
+async function deliver(publishing: Publishing, decision: PublishDecision): Promise<PublishResult> {
+  const { core, channel, grant } = publishing;
+  if (!core.forwarder.forwards(channel.namespace)) {
+    if (decision.broadcast.length > 0) await broadcast(publishing, decision.broadcast);
+    return { successful: decision.successful, failed: decision.failed };
+  }
+  const plan = await core.forwarder.prepare({ channel, grant }, decision.broadcast);
+  if (plan.broadcast.length > 0) {
+    try {
+      await broadcast(publishing, plan.broadcast);
+    } catch (err) {
+      plan.abort();
+      throw err;
+    }
+  }
+  plan.commit();
+  return withRefusals(decision, plan.refused);
+}
+
+function unchanged(events: BrokerEvent[]): PublishDecision {
+  return { broadcast: events, successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+}
+
+/** Hands the events to the broker: the publish latency ends here, the broker round trip is measured and traced. */
+async function broadcast({ core, request, receivedAt, channel }: Publishing, events: readonly BrokerEvent[]): Promise<void> {
   const { metrics } = core;
   const handedAt = performance.now();
   metrics.publishSeconds.observe({ transport: request.transport ?? 'http' }, (handedAt - receivedAt) / 1000);
   const broker = core.config.broker.type;
+  const message = { channel: channel.path, events, publishedAt: performance.timeOrigin + receivedAt };
   try {
-    const message = { channel, events, publishedAt: performance.timeOrigin + receivedAt };
-    await inSpan(core.telemetry, 'broker publish', () => ({ 'messaging.system': broker, 'messaging.destination.name': channel, 'switchboard.events': events.length }), () => core.fanout.publish(message), { kind: 'producer' });
+    const attributes = (): SpanAttributes => ({ 'messaging.system': broker, 'messaging.destination.name': channel.path, 'switchboard.events': events.length });
+    await inSpan(core.telemetry, 'broker publish', attributes, () => core.fanout.publish(message), { kind: 'producer' });
     metrics.brokerPublishSeconds.observe({ broker, result: 'ok' }, (performance.now() - handedAt) / 1000);
     metrics.eventsPublished.inc(undefined, events.length);
   } catch (err) {
     metrics.brokerPublishSeconds.observe({ broker, result: 'error' }, (performance.now() - handedAt) / 1000);
-    core.log.error('broker publish failed', { requestId: request.requestId, channel, err });
+    core.log.error('broker publish failed', { requestId: request.requestId, channel: channel.path, err });
     throw new ProtocolError('ServiceUnavailableException', 'The broker is unavailable; the events were not delivered. Retry later.', { cause: err });
   }
 }

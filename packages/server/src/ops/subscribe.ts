@@ -25,6 +25,7 @@ export async function authorizeSubscribe(core: Core, request: SubscribeRequest):
     headers: request.headers,
     requestId: request.requestId,
     events: null,
+    authMode: grant.mode,
   });
   return { channel, grant };
 }

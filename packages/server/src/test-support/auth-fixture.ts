@@ -56,7 +56,8 @@ export class AuthFixture {
         cognito: { ...COGNITO, jwksUri: cognito.jwksUri },
         oidc: { issuer: oidc.issuer, clientId: OIDC_CLIENT },
         lambda: { function: authorizer, runtime: 'inline', timeoutMs: options.lambdaTimeoutMs ?? 300 },
-        iam: { accessKeys: [{ ...IAM_KEY, accountId: IAM_ACCOUNT, username: 'e2e-user' }] },
+        // WebSocket tests sign for the name sb.test; HTTP clients sign the Host they connect to.
+        iam: { accessKeys: [{ ...IAM_KEY, accountId: IAM_ACCOUNT, username: 'e2e-user' }], hosts: ['sb.test', '127.0.0.1'] },
       },
       namespaces: [
         { name: 'default' },

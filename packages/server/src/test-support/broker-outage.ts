@@ -58,17 +58,10 @@ export async function nodeBehindProxy(t: TestContext, broker: ServiceBroker): Pr
   return { proxy, server, client };
 }
 
+export { until } from './until.js';
+
 /** A Redis key prefix or NATS subject token of its own, so concurrent runs never meet. */
 export const uniquePrefix = (label: string): string => `${label}${randomUUID().slice(0, 8)}`;
-
-/** Polls `check` until it holds; fails the test naming `what` after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, `timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The status code of `GET /healthz`. */
 export async function healthStatus(server: TestServer): Promise<number> {

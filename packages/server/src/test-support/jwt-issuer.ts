@@ -11,8 +11,8 @@ interface SigningKey {
 export interface TokenOptions {
   /** Signing key id; it must have been made with `addKey`. @default the first key */
   kid?: string;
-  /** Seconds from now. @default 3600 */
-  expiresIn?: number;
+  /** Seconds from now; `null` leaves `exp` out. @default 3600 */
+  expiresIn?: number | null;
   /** Seconds from now for `nbf`; absent: no `nbf`. */
   notBefore?: number;
   /** Seconds from now for `iat`. @default 0 */
@@ -78,8 +78,8 @@ export class TestJwtIssuer {
     const jwt = new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
       .setIssuer(options.issuer ?? this.issuer)
-      .setIssuedAt(now + (options.issuedAt ?? 0))
-      .setExpirationTime(now + (options.expiresIn ?? 3600));
+      .setIssuedAt(now + (options.issuedAt ?? 0));
+    if (options.expiresIn !== null) jwt.setExpirationTime(now + (options.expiresIn ?? 3600));
     if (options.notBefore !== undefined) jwt.setNotBefore(now + options.notBefore);
     return jwt.sign(key.privateKey);
   }

@@ -30,3 +30,5 @@ export async function serviceAvailable(name: string, url: string, timeoutMs = 10
 
 export const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 export const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+export const AMQP_URL = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const MQTT_URL = process.env['MQTT_URL'] ?? 'mqtt://127.0.0.1:1883';

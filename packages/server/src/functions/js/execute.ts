@@ -1,5 +1,6 @@
 import type { InvokeCall, InvokeOutcome } from '../types.js';
 import { functionArn } from '../lambda-env.js';
+import { runWithCallState, type AppendedError } from './call-state.js';
 import { withCapturedConsole, type LogSink } from './console-capture.js';
 import { withTraceContext } from './trace-context.js';
 
@@ -24,15 +25,17 @@ export interface ModuleSettings {
  * something that would not survive the wire.
  */
 export async function execute(module: Record<string, unknown>, call: InvokeCall, settings: ModuleSettings, sink: LogSink): Promise<InvokeOutcome> {
-  return withCapturedConsole(call.tags, sink, async (): Promise<InvokeOutcome> => {
+  const state = { authMode: call.authMode, appendedErrors: [] as AppendedError[] };
+  return withCapturedConsole(call.tags, sink, () => runWithCallState(state, async (): Promise<InvokeOutcome> => {
     try {
       const value = call.kind === 'function' ? await withTraceContext(call, () => callLambda(module, call, settings)) : await callCode(module, call);
       if (value instanceof DataSourceRequest) return { status: 'data-source', request: toJson(value.request), stash: toJson(value.stash) };
-      return { status: 'ok', value: toJson(value) };
+      const outcome = { status: 'ok' as const, value: toJson(value) };
+      return state.appendedErrors.length > 0 ? { ...outcome, appendedErrors: state.appendedErrors } : outcome;
     } catch (err) {
       return toOutcome(err);
     }
-  });
+  }));
 }
 
 async function callLambda(module: Record<string, unknown>, call: InvokeCall, settings: ModuleSettings): Promise<unknown> {
@@ -50,7 +53,13 @@ async function callLambda(module: Record<string, unknown>, call: InvokeCall, set
   return handler(call.payload, context);
 }
 
+let globalsLoaded: Promise<unknown> | undefined;
+
 async function callCode(module: Record<string, unknown>, call: InvokeCall): Promise<unknown> {
+  // The APPSYNC_JS runtime has `util`, `runtime` and `extensions` as globals. The handlers' module
+  // hook maps this specifier to Switchboard's runtime, which defines them when it loads; loading
+  // it on the first code call keeps workers that run Lambda functions from ever loading it.
+  await (globalsLoaded ??= import('@aws-appsync/utils').catch(() => undefined));
   const fn = module[call.operation];
   if (fn === undefined) {
     // AppSync's defaults for a handler the file does not define: forward every event, allow.
