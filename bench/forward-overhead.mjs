@@ -55,7 +55,7 @@ async function run(label, destination) {
     auth: { apiKeys: [{ key: KEY }] },
     namespaces: [{ name: 'bench', ...(destination ? { forward: ['out'] } : {}) }],
     destinations: destination ? [destination] : [],
-    limits: { publishesPerSecond: 1_000_000, pendingOperations: 1_000_000 },
+    limits: { publishesPerSecond: 1_000_000, messagesPerSecond: 1_000_000, pendingOperations: 1_000_000 },
     log: { level: 'error' },
   }, 'bench');
   const server = new Switchboard(config, { logger: createLogger({ level: 'error' }) });

@@ -32,7 +32,7 @@ async function run(name, ns) {
     server: { host: '127.0.0.1', port: 0 },
     auth: { apiKeys: [{ key: KEY }] },
     namespaces: [{ name: 'bench', ...ns }],
-    limits: { publishesPerSecond: 1_000_000, pendingOperations: 1_000_000 },
+    limits: { publishesPerSecond: 1_000_000, messagesPerSecond: 1_000_000, pendingOperations: 1_000_000 },
     log: { level: 'error' },
   }, 'bench');
   const server = new Switchboard(config, { logger: createLogger({ level: 'error' }) });

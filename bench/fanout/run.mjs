@@ -3,7 +3,8 @@
 //
 //   node bench/fanout/run.mjs [--quick] [--subscribers 1000,10000] [--rate 1000:20,10000:2]
 //        [--payload 100,10240] [--publish ws,http] [--channel exact,wildcard]
-//        [--servers switchboard,socket.io,ws,uws (also ws-concat, uws-send)] [--seconds 8] [--warmup 1] [--batch 250] [--repeat 1]
+//        [--servers switchboard,socket.io,ws,uws (also ws-concat, uws-send, switchboard-redis, switchboard-nats,
+//                   switchboard-history-{memory,sqlite,redis,nats}: the cost of history, docs/history.md)] [--seconds 8] [--warmup 1] [--batch 250] [--repeat 1]
 //        [--profile DIR] [--out DIR]
 //
 // Each server runs as its own process pinned to CPU 1 (`taskset -c 1`); this load generator
@@ -74,7 +75,7 @@ async function main() {
     opts.publish = 'ws';
     opts.channel = 'exact';
   }
-  if (opts.profile) opts.servers = 'switchboard';
+  if (opts.profile && !process.argv.includes('--servers')) opts.servers = 'switchboard';
   const plan = {
     subscribers: list(opts.subscribers).map(Number),
     payloads: list(opts.payload).map(Number),

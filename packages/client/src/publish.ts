@@ -11,11 +11,14 @@ export interface SuccessfulEvent {
   index: number;
 }
 
-/** An event a handler refused (it was not broadcast), with the handler's reason. */
+/**
+ * An event that was not broadcast: too large (`code` `EventTooLargeException`) or refused by a
+ * handler (`HandlerError`, with the handler's reason as `message`).
+ */
 export interface FailedEvent {
+  code?: string;
   identifier: string;
   index: number;
-  code?: number;
   message?: string;
 }
 

@@ -22,7 +22,7 @@ export interface Gap {
   reason: 'no-history' | 'unrecoverable';
   /** The last position the subscription had seen, if any. */
   since?: unknown;
-  /** The server's explanation for `unrecoverable`. */
+  /** The server's explanation (`HistoryExpired`, `HistoryReset`; `HistoryNotEnabled` with `no-history`). */
   error?: WireError;
 }
 
@@ -42,7 +42,8 @@ export function framePosition(frame: Frame): unknown {
 /** The gap a `subscribe_success` reveals for a subscribe sent with `since`; `undefined`: none. */
 export function resumeGap(frame: Frame, since: unknown): Gap | undefined {
   if (frame['recovered'] === true) return undefined;
-  return frame['recovered'] === false
-    ? { reason: 'unrecoverable', since, error: frame['reason'] as WireError }
-    : { reason: 'no-history', since };
+  if (frame['recovered'] !== false) return { reason: 'no-history', since };
+  const error = frame['reason'] as WireError;
+  // Switchboard says so explicitly when the namespace keeps no history.
+  return { reason: error?.errorType === 'HistoryNotEnabled' ? 'no-history' : 'unrecoverable', since, error };
 }

@@ -34,12 +34,27 @@ export const CLOSE_CODES = {
   SlowConsumer: {
     code: 4001,
     reconnect: true,
-    when: 'The socket\'s send buffer passed `limits.sendBufferBytes`: the client did not read fast enough.',
+    when: 'The socket\'s send buffer passed `limits.sendBufferBytes`, or all sockets\' together passed `limits.sendBufferTotalBytes` and this one is stalled: the client did not read fast enough.',
   },
   ConnectionAgeExceeded: {
     code: 4002,
     reconnect: true,
     when: 'The connection reached `limits.connectionAgeMs` (24 h by default, as AppSync).',
+  },
+  HistoryGap: {
+    code: 4003,
+    reconnect: true,
+    when: 'This node missed events of a namespace with history that it could not read back (the history was reset, or the node was cut off for longer than the retention): reconnect and resubscribe with your last position to learn whether you missed events.',
+  },
+  MessageRateExceeded: {
+    code: 4100,
+    reconnect: false,
+    when: 'The client sent more messages than `limits.messagesPerSecond` allows (a token bucket holding five seconds\' worth).',
+  },
+  TooManyErrors: {
+    code: 4101,
+    reconnect: false,
+    when: 'The client\'s messages earned more error replies than `limits.errorsPerSecond` allows (a token bucket holding ten seconds\' worth).',
   },
 } as const satisfies Record<string, CloseCodeSpec>;
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DecodeError, decodeClientMessage } from './decode.js';
 
-function decodeError(text: string): DecodeError {
+function decodeError(text: string, maxDepth?: number): DecodeError {
   try {
-    decodeClientMessage(text);
+    decodeClientMessage(text, maxDepth);
   } catch (err) {
     assert.ok(err instanceof DecodeError);
     return err;
@@ -22,6 +22,12 @@ describe('decodeClientMessage', () => {
     assert.deepEqual(decodeClientMessage('{"type":"publish","id":"p","channel":"/d/x","events":["1"]}'), { type: 'publish', id: 'p', channel: '/d/x', events: ['1'] });
   });
 
+  it('keeps a subscribe\'s since (history extension) as sent, and leaves it out when absent or null', () => {
+    assert.deepEqual(decodeClientMessage('{"type":"subscribe","id":"a","channel":"/d/x","since":"e1:42"}'), { type: 'subscribe', id: 'a', channel: '/d/x', since: 'e1:42' });
+    assert.deepEqual(decodeClientMessage('{"type":"subscribe","id":"a","channel":"/d/x","since":{"odd":1}}'), { type: 'subscribe', id: 'a', channel: '/d/x', since: { odd: 1 } });
+    assert.deepEqual(decodeClientMessage('{"type":"subscribe","id":"a","channel":"/d/x","since":null}'), { type: 'subscribe', id: 'a', channel: '/d/x' });
+  });
+
   it('replies to an envelope error with the operation\'s error type and echoes the id', () => {
     const err = decodeError('{"type":"publish","id":"p","channel":"/d","events":[1]}');
     assert.equal(err.replyType, 'publish_error');
@@ -36,6 +42,27 @@ describe('decodeClientMessage', () => {
     assert.equal(err.replyType, 'error');
     assert.equal(err.errorType, 'UnsupportedOperation');
     assert.equal(err.id, 'x');
+  });
+
+  it('answers a type naming a built-in object property with UnsupportedOperation in an error frame', () => {
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf', 'isPrototypeOf']) {
+      const err = decodeError(JSON.stringify({ type, id: 'x', channel: '/default/a', events: ['1'] }));
+      assert.equal(err.replyType, 'error', type);
+      assert.equal(err.errorType, 'UnsupportedOperation', type);
+      assert.equal(err.id, 'x');
+    }
+  });
+
+  it('refuses a frame nested deeper than the limit before parsing it', () => {
+    const err = decodeError(`{"type":"publish","id":"p","payload":${'['.repeat(129)}${']'.repeat(129)}}`);
+    assert.equal(err.errorType, 'BadRequestException');
+    assert.match(err.message, /nested deeper than 128 levels/);
+    assert.deepEqual(decodeClientMessage('{"type":"ka","x":[[]]}', 3), { type: 'ka' });
+    assert.match(decodeError('{"type":"ka","x":[[[]]]}', 3).message, /nested deeper than 3/);
+  });
+
+  it('decodes a client ka, which needs no answer', () => {
+    assert.deepEqual(decodeClientMessage('{"type":"ka"}'), { type: 'ka' });
   });
 
   it('answers invalid JSON, non-objects and a missing type with BadRequestException in an error frame', () => {

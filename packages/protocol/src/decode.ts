@@ -1,6 +1,8 @@
 import { ProtocolError, type ErrorType } from './errors.js';
 import { isValidId } from './ids.js';
-import type { AuthHeaders, ClientMessage, ErrorReplyType } from './messages.js';
+import { exceedsJsonDepth } from './json-depth.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import type { AuthHeaders, ClientMessage, ErrorReplyType, SubscribeMessage } from './messages.js';
 
 /**
  * A client message that cannot be decoded. Knows which frame answers it (`subscribe_error` for a
@@ -18,11 +20,15 @@ export class DecodeError extends ProtocolError {
   }
 }
 
-const REPLY_TYPE: Record<string, ErrorReplyType> = {
-  subscribe: 'subscribe_error',
-  unsubscribe: 'unsubscribe_error',
-  publish: 'publish_error',
-};
+/**
+ * The error frame that answers each operation. A `Map`, not an object literal: a client's `type`
+ * such as `constructor` or `__proto__` must not find an inherited property.
+ */
+const REPLY_TYPE: ReadonlyMap<string, ErrorReplyType> = new Map([
+  ['subscribe', 'subscribe_error'],
+  ['unsubscribe', 'unsubscribe_error'],
+  ['publish', 'publish_error'],
+]);
 
 /**
  * Decodes one text frame into a client message, checking the envelope only: JSON object, known
@@ -30,9 +36,14 @@ const REPLY_TYPE: Record<string, ErrorReplyType> = {
  * of strings. Channel syntax and event contents are checked later, by the operation, so HTTP and
  * WebSocket share one set of rules.
  *
+ * A frame nested deeper than `maxDepth` is refused before it is parsed.
+ *
  * @throws DecodeError
  */
-export function decodeClientMessage(text: string): ClientMessage {
+export function decodeClientMessage(text: string, maxDepth: number = DEFAULT_LIMITS.jsonDepth): ClientMessage {
+  if (exceedsJsonDepth(text, maxDepth)) {
+    throw new DecodeError('BadRequestException', `Message is nested deeper than ${maxDepth} levels`, 'error', undefined);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -48,8 +59,8 @@ export function decodeClientMessage(text: string): ClientMessage {
   if (typeof type !== 'string') {
     throw new DecodeError('BadRequestException', 'Message has no string "type"', 'error', echoId);
   }
-  if (type === 'connection_init') return { type };
-  const replyType = REPLY_TYPE[type];
+  if (type === 'connection_init' || type === 'ka') return { type };
+  const replyType = REPLY_TYPE.get(type);
   if (replyType === undefined) {
     throw new DecodeError('UnsupportedOperation', `Operation "${type.slice(0, 40)}" is not supported`, 'error', echoId);
   }
@@ -67,7 +78,10 @@ export function decodeClientMessage(text: string): ClientMessage {
   if (typeof channel !== 'string') fail('Message "channel" must be a string');
   const authorization = decodeAuthorization(value['authorization'], fail);
   if (type === 'subscribe') {
-    return authorization ? { type, id, channel: channel as string, authorization } : { type, id, channel: channel as string };
+    const message: SubscribeMessage = authorization ? { type, id, channel: channel as string, authorization } : { type, id, channel: channel as string };
+    // History extension: kept as sent; the server decides whether it is a position it gave.
+    if (value['since'] !== undefined && value['since'] !== null) message.since = value['since'];
+    return message;
   }
   const events = value['events'];
   if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) {

@@ -48,6 +48,10 @@ export const ERROR_TYPES = {
     status: 413,
     when: 'An HTTP request body is larger than `limits.httpBodyBytes`.',
   },
+  EventTooLargeException: {
+    status: 413,
+    when: 'An event, as published or as an onPublish handler returned it, is larger than `limits.eventBytes`: the `code` of its entry in `failed`; the other events of the batch go out.',
+  },
   HandlerError: {
     status: 403,
     when: 'A handler rejected the operation: `util.error(message, errorType)` in a code handler (the frame carries the given errorType), or a function handler returned `{ error }`.',
@@ -68,9 +72,25 @@ export const ERROR_TYPES = {
     status: 502,
     when: 'A handler returned something AppSync would not accept: not an event list, an unknown or duplicate event id, a malformed entry.',
   },
+  DestinationRefusedError: {
+    status: 502,
+    when: 'A `required` forwarding destination refused an event for good (a 4xx from a webhook, an unroutable message, an invalid entry): the `code` of its entry in `failed`; the event was not broadcast.',
+  },
   ServiceUnavailableException: {
     status: 503,
     when: 'The broker (Redis, NATS) is unreachable: the publish was not delivered, or the subscription could not start. The node reconnects by itself.',
+  },
+  HistoryExpired: {
+    status: 410,
+    when: 'History extension: the position given (`since` of a `subscribe`, or of `GET /event/history`) is older than what the namespace keeps: events after it were evicted by size or expired by age.',
+  },
+  HistoryReset: {
+    status: 410,
+    when: 'History extension: the position given belongs to another epoch of the namespace\'s history (the history was lost or reset since), or is not a position this server gave.',
+  },
+  HistoryNotEnabled: {
+    status: 400,
+    when: 'History extension: the namespace keeps no history, so a position cannot be resumed from and `GET /event/history` has nothing to read.',
   },
   WAFForbiddenException: {
     status: 403,
@@ -118,8 +138,9 @@ export class ProtocolError extends Error {
     return this.#status ?? ERROR_TYPES[this.errorType].status;
   }
 
+  /** Keys in AWS's (alphabetical) order. */
   toWire(): WireError {
-    return { errorType: this.wireType ?? this.errorType, message: this.message, errorCode: this.status };
+    return { errorCode: this.status, errorType: this.wireType ?? this.errorType, message: this.message };
   }
 }
 

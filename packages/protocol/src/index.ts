@@ -6,3 +6,4 @@ export * from './ids.js';
 export * from './messages.js';
 export * from './decode.js';
 export * from './frames.js';
+export * from './json-depth.js';

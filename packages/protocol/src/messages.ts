@@ -9,11 +9,21 @@ export interface ConnectionInitMessage {
   type: 'connection_init';
 }
 
+/** A client keep-alive (some AWS clients send it after a long silence); it is ignored. */
+export interface KeepAliveMessage {
+  type: 'ka';
+}
+
 export interface SubscribeMessage {
   type: 'subscribe';
   id: string;
   channel: string;
   authorization?: AuthHeaders;
+  /**
+   * Switchboard's history extension: the last position the client saw (from a `data` frame or a
+   * `subscribe_success`), to resume from. Opaque; AppSync clients never send it.
+   */
+  since?: unknown;
 }
 
 export interface UnsubscribeMessage {
@@ -30,7 +40,7 @@ export interface PublishMessage {
   authorization?: AuthHeaders;
 }
 
-export type ClientMessage = ConnectionInitMessage | SubscribeMessage | UnsubscribeMessage | PublishMessage;
+export type ClientMessage = ConnectionInitMessage | KeepAliveMessage | SubscribeMessage | UnsubscribeMessage | PublishMessage;
 
 // Server -> client.
 
@@ -40,13 +50,22 @@ export interface SuccessfulEvent {
   index: number;
 }
 
-/** One rejected event in `publish_success.failed` and HTTP `failed` (decision D2). */
+/**
+ * One rejected event in `publish_success.failed` and HTTP `failed`. `code` is an error type
+ * name, as AWS sends it (`EventTooLargeException`); keys in AWS's order.
+ */
 export interface FailedEvent {
+  code: FailedEventCode;
   identifier: string;
   index: number;
-  code: number;
   message: string;
 }
+
+/**
+ * `code` of a failed event: it was too large, the onPublish handler marked it with `error`, or a
+ * `required` forwarding destination did not take it (for now, or for good).
+ */
+export type FailedEventCode = 'EventTooLargeException' | 'HandlerError' | 'ServiceUnavailableException' | 'DestinationRefusedError';
 
 export interface PublishResult {
   successful: SuccessfulEvent[];

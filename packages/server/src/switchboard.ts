@@ -2,14 +2,19 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CLOSE_CODES, KA_FRAME } from '@switchboard/protocol';
+import { CLOSE_CODES } from '@switchboard/protocol';
 import { AuthService } from './auth/authorize.js';
 import { createAuthorizers } from './auth/create.js';
 import { createBroker } from './broker/create.js';
 import { MemoryBroker } from './broker/memory.js';
 import type { Broker } from './broker/types.js';
-import type { Config } from './config/schema.js';
+import { historyStoreType, type Config } from './config/schema.js';
 import { Forwarder, type DestinationFactory } from './destinations/forwarder.js';
+import { createHistoryStore, historyRetention } from './history/create.js';
+import { MemoryHistoryStore } from './history/memory.js';
+import { HistoryService } from './history/service.js';
+import type { HistoryStore } from './history/types.js';
+import type { Counter } from './observability/metrics.js';
 import { LocalFanout } from './fanout/fanout.js';
 import { FunctionService } from './functions/service.js';
 import { HandlerRegistry } from './handlers/registry.js';
@@ -27,12 +32,18 @@ import type { Core } from './ops/core.js';
 import { Protection } from './protection/protection.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
 import { sweepIntervalMs } from './ws/lifecycle.js';
+import { OutboundBudget } from './ws/outbound-budget.js';
 
 export interface SwitchboardOptions {
   /** @default a JSON logger on stdout at `config.log.level` */
   logger?: Logger;
   /** @default a MemoryBroker; required for `broker.type` redis or nats (`createSwitchboard` makes it). */
   broker?: Broker;
+  /**
+   * The history store of the namespaces with `history`. @default a MemoryHistoryStore with the
+   * memory broker; required for the other stores (`createSwitchboard` makes it).
+   */
+  historyStore?: HistoryStore;
   /** Reload handler files when they change (`switchboard dev`). @default false */
   watchHandlers?: boolean;
   /**
@@ -97,10 +108,12 @@ export class Switchboard {
       auth: new AuthService(createAuthorizers(config.auth, log, this.#functions, config.server.host), authDecisionRecorder(log, metrics)),
       fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries, metrics.deliverySeconds),
       handlers: new HandlerRegistry(config, this.#functions, log, { embeddedDataStores: options.embeddedDataStores ?? false, telemetry }),
+      history: historyService(config, options.historyStore, log, metrics.deliveries),
       forwarder: new Forwarder(config, log, metrics.registry, options.destinations),
       log,
       metrics,
       telemetry,
+      outbound: new OutboundBudget(config.limits.sendBufferTotalBytes, log),
     };
     this.protection = new Protection(config.protection, metrics, log);
     this.#realtime = new RealtimeEndpoint(this.core, this.protection);
@@ -111,9 +124,10 @@ export class Switchboard {
     this.#state = { ready: false, scrape: server.metrics && server.metricsPort === undefined ? this.#scrape : undefined };
     const listener = createRequestListener(this.core, this.#state, this.protection);
     const tls = config.server.tls;
+    const timeouts = httpTimeouts(config.limits);
     this.#server = tls
-      ? createHttpsServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
-      : createHttpServer(listener);
+      ? createHttpsServer({ ...timeouts, cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
+      : createHttpServer(timeouts, listener);
     this.#server.on('upgrade', (req, socket, head) => this.#realtime.handleUpgrade(req, socket, head));
     this.#server.on('clientError', (err: Error, socket) => answerClientError(err, socket, metrics));
   }
@@ -121,6 +135,7 @@ export class Switchboard {
   #addGauges(config: Readonly<Config>): void {
     const { registry } = this.core.metrics;
     registry.gauge('switchboard_connections', 'Open WebSocket connections.', () => this.#realtime.connections.size);
+    registry.gauge('switchboard_outbound_queued_bytes', 'Bytes queued to WebSocket clients at the last budget check (limits.sendBufferTotalBytes).', () => this.core.outbound.queuedBytes);
     registry.gauge('switchboard_subscriptions', 'Active subscriptions on this node.', () => {
       let total = 0;
       for (const connection of this.#realtime.connections) total += connection.subscriptionCount;
@@ -156,6 +171,7 @@ export class Switchboard {
     if (tracing !== undefined && this.core.telemetry.tracer === undefined) this.core.telemetry.tracer = await startTracing(tracing, packageVersion());
     await this.#functions.start();
     await this.core.handlers.start();
+    await this.core.history?.start();
     await this.core.fanout.start();
     await this.core.forwarder.start();
     await new Promise<void>((resolve, reject) => {
@@ -166,7 +182,7 @@ export class Switchboard {
       });
     });
     this.#keepAlive = setInterval(() => {
-      for (const connection of this.#realtime.connections) connection.send(KA_FRAME);
+      for (const connection of this.#realtime.connections) connection.keepAlive();
     }, this.core.limits.keepAliveMs);
     // One sweep closes connections past their age, idle ones and those with an expired credential.
     const limits = this.core.config.limits;
@@ -221,7 +237,7 @@ export class Switchboard {
     this.#metricsServer?.close();
     await this.core.handlers.close();
     const forwarded = this.core.forwarder.close(Math.max(forwardDeadline, Date.now() + 500));
-    await Promise.all([forwarded, this.core.fanout.close(), this.#functions.close(), this.core.auth.close()]);
+    await Promise.all([forwarded, this.core.fanout.close(), this.core.history?.close(), this.#functions.close(), this.core.auth.close()]);
     // Last, so the spans of the requests that finished during shutdown are exported too.
     await this.core.telemetry.tracer?.shutdown();
   }
@@ -231,7 +247,33 @@ export class Switchboard {
 export async function createSwitchboard(config: Readonly<Config>, options: SwitchboardOptions = {}): Promise<Switchboard> {
   const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
   const broker = options.broker ?? (await createBroker(config.broker, log));
-  return new Switchboard(config, { ...options, logger: log, broker });
+  const historyStore = options.historyStore ?? (await createHistoryStore(config, log));
+  return new Switchboard(config, { ...options, logger: log, broker, historyStore });
+}
+
+function historyService(config: Readonly<Config>, store: HistoryStore | undefined, log: Logger, deliveries: Counter): HistoryService | undefined {
+  const retention = historyRetention(config);
+  if (retention.size === 0) return undefined;
+  if (store === undefined) {
+    if (historyStoreType(config) !== 'memory') {
+      throw new Error(`history store ${historyStoreType(config)} needs createSwitchboard(), which opens the store`);
+    }
+    store = new MemoryHistoryStore(retention);
+  }
+  return new HistoryService(store, retention, log.child({ component: 'history' }), deliveries);
+}
+
+/**
+ * Node's own request timeouts, from the configuration: a client that is slow to send its headers
+ * or its body is cut (Node checks every `connectionsCheckingInterval`, 30 s by default: here at
+ * most a second, so a slow body is held for about the configured time, not minutes more).
+ */
+function httpTimeouts(limits: Readonly<Config['limits']>): { headersTimeout: number; requestTimeout: number; connectionsCheckingInterval: number } {
+  return {
+    headersTimeout: limits.httpHeadersTimeoutMs,
+    requestTimeout: limits.httpRequestTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.httpHeadersTimeoutMs / 4))),
+  };
 }
 
 /** The version of `@switchboard/server`, for the spans' `service.version`. */

@@ -38,13 +38,18 @@ export class AuthService {
     await Promise.all([...this.#authorizers.values()].map((a) => a.close?.()));
   }
 
+  /** The modes among `allowed` whose kind of credential the request carries (nothing is verified). */
+  presented(allowed: readonly AuthMode[], request: AuthRequest): AuthMode[] {
+    return allowed.filter((mode) => this.#authorizers.get(mode)?.presents(request) === true);
+  }
+
   async authorize(allowed: readonly AuthMode[], request: AuthRequest): Promise<AuthGrant> {
     if (this.#decided === undefined) return this.#authorize(allowed, request, { mode: 'none' });
     const started = performance.now();
     const tried: { mode: AuthMode | 'none' } = { mode: 'none' };
     try {
       const grant = await this.#authorize(allowed, request, tried);
-      this.#decided({ request, mode: grant.mode, allowed: true, seconds: (performance.now() - started) / 1000 });
+      if (request.preliminary !== true) this.#decided({ request, mode: grant.mode, allowed: true, seconds: (performance.now() - started) / 1000 });
       return grant;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);

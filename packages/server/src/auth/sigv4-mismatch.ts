@@ -18,7 +18,8 @@ const REDACTED = new Set(['x-amz-security-token', 'x-api-key', 'authorization', 
 export function signatureMismatch(input: CanonicalInput, amzDate: string, scope: string): ProtocolError {
   const shown: Record<string, string> = {};
   for (const name of input.signedHeaders) {
-    const value = input.headers[name];
+    // A signed header name such as `constructor` must not find an inherited property.
+    const value = Object.hasOwn(input.headers, name) ? input.headers[name] : undefined;
     if (value !== undefined) shown[name] = REDACTED.has(name) ? '<redacted>' : value;
   }
   const canonical = canonicalRequest({ ...input, headers: shown });

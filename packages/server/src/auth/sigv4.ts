@@ -62,7 +62,7 @@ export function parseSigV4Authorization(value: string): SigV4Authorization | und
  */
 export function canonicalRequest(input: CanonicalInput): string {
   const names = [...input.signedHeaders].sort();
-  const lines = names.map((name) => `${name}:${(input.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+  const lines = names.map((name) => `${name}:${((Object.hasOwn(input.headers, name) ? input.headers[name] : undefined) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   return [input.method, input.path, input.query, lines, names.join(';'), input.payloadHash].join('\n');
 }
 

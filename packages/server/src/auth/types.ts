@@ -37,6 +37,11 @@ export interface AuthRequest {
   readonly requestId?: string;
   /** The X-Ray trace header of the auth span when tracing is on: a Lambda authorizer receives it as Lambda passes a trace. */
   readonly traceId?: string;
+  /**
+   * A check made before the full one (`POST /event` before its body is read): a grant is not yet
+   * the decision, so only a refusal is reported to `AuthService`'s listener.
+   */
+  readonly preliminary?: boolean;
 }
 
 /** What a handler sees as `ctx.identity`: `null` for API keys, a mode-specific object otherwise. */

@@ -44,6 +44,7 @@ export function parseConfig(input: unknown, source: string, baseDir = process.cw
   });
   if (config.auth.lambda) resolveTargetPaths(config.auth.lambda, 'auth.lambda', resolveFrom, missing);
   if (missing.length > 0) throw new ConfigError(`Invalid configuration in ${source}:\n${missing.join('\n')}`);
+  if (config.history.path !== undefined) config.history.path = resolvePath(baseDir, config.history.path);
   if (config.server.tls) {
     config.server.tls = {
       cert: resolvePath(baseDir, config.server.tls.cert),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_LIMITS, isValidNamespaceName } from '@switchboard/protocol';
+import { DEFAULT_LIMITS, isValidNamespaceName, publishFrameBytes } from '@switchboard/protocol';
 import { DEFAULT_PROBE } from '../broker/link-probe.js';
 import { LOG_LEVELS, toLogLevel } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
@@ -51,6 +51,16 @@ const namespace = z
     onSubscribe: functionOrDataSource(functionHandler).optional(),
     /** Names from the top-level `destinations` list: every event this namespace broadcasts goes there too. */
     forward: z.array(destinationName).optional(),
+    /** Keep the namespace's recent events, so clients can resume and read them (docs/history.md). Off when absent. */
+    history: z
+      .object({
+        /** How many of the namespace's newest events are kept (all its channels together). */
+        size: positiveInt.max(1_000_000).default(1000),
+        /** How long an event is kept. */
+        ttlMs: positiveInt.default(600_000),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((ns, ctx) => {
@@ -65,17 +75,35 @@ const limits = z
     eventBytes: positiveInt.default(DEFAULT_LIMITS.eventBytes),
     subscriptionsPerConnection: positiveInt.default(DEFAULT_LIMITS.subscriptionsPerConnection),
     publishesPerSecond: positiveInt.default(DEFAULT_LIMITS.publishesPerSecond),
-    frameBytes: positiveInt.default(DEFAULT_LIMITS.frameBytes),
-    httpBodyBytes: positiveInt.default(DEFAULT_LIMITS.httpBodyBytes),
+    messagesPerSecond: positiveInt.default(DEFAULT_LIMITS.messagesPerSecond),
+    errorsPerSecond: positiveInt.default(DEFAULT_LIMITS.errorsPerSecond),
+    jsonDepth: positiveInt.default(DEFAULT_LIMITS.jsonDepth),
+    /** Default: what the largest publish within eventsPerPublish and eventBytes can need (`publishFrameBytes`). */
+    frameBytes: positiveInt.optional(),
+    httpBodyBytes: positiveInt.optional(),
     sendBufferBytes: positiveInt.default(DEFAULT_LIMITS.sendBufferBytes),
+    /** Bytes queued for all sockets together before the stalled ones are cut, largest queue first. */
+    sendBufferTotalBytes: positiveInt.default(256 * 1024 * 1024),
     pendingOperations: positiveInt.default(DEFAULT_LIMITS.pendingOperations),
     connectionAgeMs: positiveInt.default(DEFAULT_LIMITS.connectionAgeMs),
     /** A connection with no subscription that sent nothing for this long is closed with 1000; 0: never. */
     idleConnectionMs: z.number().int().min(0).default(300_000),
     keepAliveMs: positiveInt.default(DEFAULT_LIMITS.keepAliveMs),
     connectionTimeoutMs: positiveInt.default(DEFAULT_LIMITS.connectionTimeoutMs),
+    /** Time a client has to send a request's headers (HTTP and WebSocket upgrade) before the socket is closed. */
+    httpHeadersTimeoutMs: positiveInt.default(10_000),
+    /** Time a client has to send a whole HTTP request, body included, before the socket is closed. */
+    httpRequestTimeoutMs: positiveInt.default(30_000),
   })
-  .strict();
+  .strict()
+  .refine((l) => l.httpHeadersTimeoutMs <= l.httpRequestTimeoutMs, {
+    path: ['httpHeadersTimeoutMs'],
+    message: 'must not be larger than limits.httpRequestTimeoutMs (the headers are part of the request)',
+  })
+  .transform((l) => {
+    const fits = publishFrameBytes(l.eventsPerPublish, l.eventBytes);
+    return { ...l, frameBytes: l.frameBytes ?? fits, httpBodyBytes: l.httpBodyBytes ?? fits };
+  });
 
 /** How a networked broker probes its links: a link open but silent is reported within their sum. */
 const brokerProbe = {
@@ -105,6 +133,19 @@ const broker = z.discriminatedUnion('type', [
     })
     .strict(),
 ]);
+
+/**
+ * Where namespaces with history keep it. The store follows the broker: `memory` (or `sqlite`, for
+ * one node that must keep its history across restarts) with the memory broker, `redis` (Streams)
+ * with the Redis broker, `nats` (JetStream) with the NATS broker, on the broker's URL and prefix.
+ */
+const history = z
+  .object({
+    store: z.enum(['memory', 'sqlite', 'redis', 'nats']).optional(),
+    /** The SQLite database file (`store: sqlite`); created when missing. */
+    path: z.string().min(1).optional(),
+  })
+  .strict();
 
 const server = z
   .object({
@@ -165,10 +206,13 @@ export const configSchema = z
     dataSources: dataSourceList,
     /** Where namespaces forward their events (`docs/forwarding.md`). */
     destinations: z.array(destination).default([]),
+    /** Where namespaces with `history` keep it (docs/history.md). */
+    history: history.default({}),
     tracing: tracing.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
+    checkHistory(config, ctx);
     const seen = new Set<string>();
     config.namespaces.forEach((ns, i) => {
       if (seen.has(ns.name)) {
@@ -212,6 +256,26 @@ function checkDestinations(config: { destinations: { name: string }[]; namespace
       else if (ns.forward?.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path, message: `destination "${name}" is listed twice` });
     });
   });
+}
+
+/** The history store the configuration asks for: explicit, or the one that goes with the broker. */
+export function historyStoreType(config: { broker: { type: string }; history: { store?: string } }): 'memory' | 'sqlite' | 'redis' | 'nats' {
+  return (config.history.store ?? config.broker.type) as 'memory' | 'sqlite' | 'redis' | 'nats';
+}
+
+function checkHistory(config: { broker: { type: string }; history: { store?: string; path?: string } }, ctx: z.RefinementCtx): void {
+  const store = historyStoreType(config);
+  const broker = config.broker.type;
+  const fits = broker === 'memory' ? store === 'memory' || store === 'sqlite' : store === broker;
+  if (!fits) {
+    ctx.addIssue({ code: 'custom', path: ['history', 'store'], message: `store ${store} does not go with broker.type ${broker}: use ${broker === 'memory' ? 'memory or sqlite' : broker}` });
+  }
+  if (store === 'sqlite' && config.history.path === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['history', 'path'], message: 'store sqlite needs the path of its database file' });
+  }
+  if (store !== 'sqlite' && config.history.path !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['history', 'path'], message: 'path is for store sqlite only' });
+  }
 }
 
 export type FunctionHandlerConfig = z.infer<typeof functionHandler>;

@@ -81,7 +81,7 @@ describe('forwarding to Amazon EventBridge (local endpoint)', () => {
     assert.deepEqual([detail['id'], detail['channel'], detail['payload']], [reply.successful[0]!.identifier, '/default/eu/42', { total: 3 }]);
   });
 
-  it('fails the entries EventBridge answers with an ErrorCode: 502 when final, 503 when it may pass later', async () => {
+  it('fails the entries EventBridge answers with an ErrorCode: DestinationRefusedError when final, ServiceUnavailableException when it may pass later', async () => {
     endpoint.answer = answer((e) => {
       const n = (JSON.parse(e.Detail) as { payload: { n: number } }).payload.n;
       return n === 1 ? 'MalformedDetail' : n === 2 ? 'ThrottlingException' : undefined;
@@ -89,7 +89,7 @@ describe('forwarding to Amazon EventBridge (local endpoint)', () => {
     try {
       const reply = await post('/default/a', [{ n: 0 }, { n: 1 }, { n: 2 }]);
       assert.deepEqual(reply.successful.map((s) => s.index), [0]);
-      assert.deepEqual(reply.failed.map((f) => [f.index, f.code]), [[1, 502], [2, 503]]);
+      assert.deepEqual(reply.failed.map((f) => [f.index, f.code]), [[1, 'DestinationRefusedError'], [2, 'ServiceUnavailableException']]);
       assert.match(reply.failed[1]!.message, /\(ThrottlingException\): refused: ThrottlingException/);
     } finally {
       endpoint.answer = answer();

@@ -151,8 +151,8 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
           const reply = await pub.publish('d1', '/default/room/1', [{ down: 1 }, { down: 2 }], TEST_KEY);
           assert.equal(reply.type, 'publish_success');
           assert.deepEqual(reply['successful'], []);
-          const failed = reply['failed'] as { index: number; code: number; message: string }[];
-          assert.deepEqual(failed.map((f) => [f.index, f.code]), [[0, 503], [1, 503]]);
+          const failed = reply['failed'] as { index: number; code: string; message: string }[];
+          assert.deepEqual(failed.map((f) => [f.index, f.code]), [[0, 'ServiceUnavailableException'], [1, 'ServiceUnavailableException']]);
           assert.match(failed[0]!.message, /^Not forwarded to out \(Unavailable\)/);
           const http = await postEvents(server.httpUrl, '/default/room/1', [{ down: 3 }]);
           assert.deepEqual([http.successful.length, http.failed.length], [0, 1]);
@@ -190,8 +190,8 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
           assert.equal(await gauge(server, 'switchboard_forward_queued{destination="out"}'), 25);
           const full = await pub.publish('full', '/default/q', [{ over: 1 }, { over: 2 }], TEST_KEY);
           assert.deepEqual(full['successful'], [], 'overflow: reject fails the publish that does not fit');
-          const failed = full['failed'] as { code: number; message: string }[];
-          assert.deepEqual(failed.map((f) => f.code), [503, 503]);
+          const failed = full['failed'] as { code: string; message: string }[];
+          assert.deepEqual(failed.map((f) => f.code), ['ServiceUnavailableException', 'ServiceUnavailableException']);
           assert.match(failed[0]!.message, /QueueFull/);
           await settle(100);
           assert.equal(sub.data('s').length, 25, 'a refused publish is not broadcast');

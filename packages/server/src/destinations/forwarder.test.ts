@@ -45,10 +45,10 @@ describe('forwarding semantics', () => {
   it('fails per event what a required destination refused, broadcasts the rest, and queues only that for async destinations', async () => {
     const reply = await pub.publish('p', '/default/a', [{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }], TEST_KEY);
     assert.deepEqual((reply['successful'] as { index: number }[]).map((s) => s.index), [0, 3]);
-    const failed = reply['failed'] as { index: number; code: number; message: string }[];
+    const failed = reply['failed'] as { index: number; code: string; message: string }[];
     assert.deepEqual(failed.map((f) => [f.index, f.code, f.message]), [
-      [1, 502, 'Not forwarded to strict (InvalidMessageContents): n=1 is not allowed'],
-      [2, 503, 'Not forwarded to busy (Throttled): slow down'],
+      [1, 'DestinationRefusedError', 'Not forwarded to strict (InvalidMessageContents): n=1 is not allowed'],
+      [2, 'ServiceUnavailableException', 'Not forwarded to busy (Throttled): slow down'],
     ]);
     await sub.next((f) => f.type === 'data' && f['event'] === '{"n":3}');
     await settle(50);
@@ -65,8 +65,8 @@ describe('forwarding semantics', () => {
     const started = Date.now();
     const reply = await pub.publish('t', '/chat/a', [{ n: 9 }], TEST_KEY);
     assert.ok(Date.now() - started < 2000);
-    const failed = reply['failed'] as { code: number; message: string }[];
-    assert.deepEqual(failed.map((f) => f.code), [503]);
+    const failed = reply['failed'] as { code: string; message: string }[];
+    assert.deepEqual(failed.map((f) => f.code), ['ServiceUnavailableException']);
     assert.match(failed[0]!.message, /^Not forwarded to slow \(Timeout\): destination slow did not confirm within 200 ms/);
   });
 

@@ -13,8 +13,12 @@ import type { Destination, OutboundEvent } from './types.js';
 
 /** Why an event of a publish was not broadcast: its `failed` entry's `code` and `message`. */
 export interface ForwardRefusal {
-  /** 503 when the destination may take it later (down, timed out, queue full), 502 when it refused it. */
-  readonly code: 503 | 502;
+  /**
+   * An error type name, as AWS puts in `failed[].code`: `ServiceUnavailableException` when the
+   * destination may take the event later (down, timed out, queue full), `DestinationRefusedError`
+   * when it refused it.
+   */
+  readonly code: 'ServiceUnavailableException' | 'DestinationRefusedError';
   readonly message: string;
 }
 
@@ -123,7 +127,7 @@ export class Forwarder {
         for (const r of reserved) r.release(events.length, bytes);
         runner.countFailed('queue_full', events.length);
         this.log.warn('forward queue full: publish refused', { destination: runner.name, queued: runner.queued, channel: context.channel.path });
-        const refusal: ForwardRefusal = { code: 503, message: `Not forwarded to ${runner.name} (QueueFull): its queue is full; the event was not broadcast. Retry later.` };
+        const refusal: ForwardRefusal = { code: 'ServiceUnavailableException', message: `Not forwarded to ${runner.name} (QueueFull): its queue is full; the event was not broadcast. Retry later.` };
         return plan(events, new Map(events.map((e) => [e.id, refusal])), () => undefined, () => undefined);
       }
     }
@@ -161,7 +165,7 @@ export class Forwarder {
 }
 
 function refusalOf(name: string, outcome: Refusal): ForwardRefusal {
-  return { code: outcome.retryable ? 503 : 502, message: `Not forwarded to ${name} (${outcome.code}): ${outcome.message}` };
+  return { code: outcome.retryable ? 'ServiceUnavailableException' : 'DestinationRefusedError', message: `Not forwarded to ${name} (${outcome.code}): ${outcome.message}` };
 }
 
 function plan(events: readonly BrokerEvent[], refused: ReadonlyMap<string, ForwardRefusal>, commit: () => void, abort: () => void): ForwardPlan {
@@ -177,7 +181,7 @@ export function withRefusals(result: PublishResult, refused: ReadonlyMap<string,
   for (const entry of result.successful) {
     const refusal = refused.get(entry.identifier);
     if (refusal === undefined) successful.push(entry);
-    else failed.push({ identifier: entry.identifier, index: entry.index, code: refusal.code, message: refusal.message });
+    else failed.push({ code: refusal.code, identifier: entry.identifier, index: entry.index, message: refusal.message });
   }
   return { successful, failed: failed.sort((a, b) => a.index - b.index) };
 }

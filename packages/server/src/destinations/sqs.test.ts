@@ -100,7 +100,7 @@ describe('forwarding to Amazon SQS (local endpoint)', () => {
     assert.ok(!server.logs.some((l) => JSON.stringify(l).includes(credentials.secretAccessKey)), 'the secret key is never logged');
   });
 
-  it('fails only the entries SQS refused: a sender fault with 502, a server fault with 503, and broadcasts the rest', async () => {
+  it('fails only the entries SQS refused: a sender fault with DestinationRefusedError, a server fault with ServiceUnavailableException, and broadcasts the rest', async () => {
     endpoint.answer = answer((e) => {
       const n = (JSON.parse(e.MessageBody) as { payload: { n: number } }).payload.n;
       return n === 2 ? { Code: 'InvalidMessageContents', SenderFault: true } : n === 3 ? { Code: 'InternalError', SenderFault: false } : undefined;
@@ -109,7 +109,7 @@ describe('forwarding to Amazon SQS (local endpoint)', () => {
       const seen = sub.data('s').length;
       const reply = await post('/default/room/2', [{ n: 1 }, { n: 2 }, { n: 3 }]);
       assert.deepEqual(reply.successful.map((s) => s.index), [0]);
-      assert.deepEqual(reply.failed.map((f) => [f.index, f.code]), [[1, 502], [2, 503]]);
+      assert.deepEqual(reply.failed.map((f) => [f.index, f.code]), [[1, 'DestinationRefusedError'], [2, 'ServiceUnavailableException']]);
       assert.match(reply.failed[0]!.message, /^Not forwarded to orders \(InvalidMessageContents\): refused: InvalidMessageContents/);
       await sub.next((f) => f.type === 'data' && f['event'] === '{"n":1}');
       await settle(100);
@@ -123,7 +123,7 @@ describe('forwarding to Amazon SQS (local endpoint)', () => {
     endpoint.answer = () => ({ status: 500, body: JSON.stringify({ __type: 'com.amazonaws.sqs#InternalError', message: 'boom' }), headers: { 'content-type': 'application/x-amz-json-1.0' } });
     try {
       const reply = await post('/default/room/3', [{ n: 1 }]);
-      assert.deepEqual(reply.failed.map((f) => f.code), [503]);
+      assert.deepEqual(reply.failed.map((f) => f.code), ['ServiceUnavailableException']);
       assert.match(reply.failed[0]!.message, /InternalError/);
     } finally {
       endpoint.answer = answer();

@@ -56,7 +56,7 @@ describe('examples/forwarding (docs/forwarding.md)', () => {
       const post = (channel: string) => postEvents(server.httpUrl, channel, [{ total: 3 }]);
       assert.equal((await post('/default/orders')).successful.length, 1);
       const refused = await post('/chat/orders');
-      assert.deepEqual(refused.failed.map((f) => f.code), [502]);
+      assert.deepEqual(refused.failed.map((f) => f.code), ['DestinationRefusedError']);
       assert.match(refused.failed[0]!.message, /HttpStatus401/);
     } finally {
       await server.close();

@@ -87,11 +87,11 @@ describe('examples/handlers (docs/handlers.md)', () => {
     const reply = await pub.publish('v1', '/fn/room', [{ text: 'hello' }, { text: '' }, 42, { text: 'x'.repeat(281) }], KEY);
     assert.equal(reply.type, 'publish_success');
     assert.deepEqual(indexes(reply['successful']), [0]);
-    const failed = reply['failed'] as { index: number; code: number; message: string }[];
+    const failed = reply['failed'] as { index: number; code: string; message: string }[];
     assert.deepEqual(failed.map((f) => [f.index, f.code, f.message]), [
-      [1, 400, 'text must be a non-empty string'],
-      [2, 400, 'an event must be a JSON object'],
-      [3, 400, 'text must be at most 280 characters'],
+      [1, 'HandlerError', 'text must be a non-empty string'],
+      [2, 'HandlerError', 'an event must be a JSON object'],
+      [3, 'HandlerError', 'text must be at most 280 characters'],
     ]);
     // Over HTTP too; a later event on the same channel arrives after anything published before it.
     const res = await postEvents(address.httpUrl, '/fn/room', [{ nope: true }, { text: 'last' }]);

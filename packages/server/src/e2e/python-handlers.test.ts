@@ -44,8 +44,8 @@ describe('examples/python: a Powertools-style AppSyncEventsResolver app and a Py
     const reply = await client.publish('p1', '/pychat/room', [{ text: '  hi  ' }, { text: '' }], KEY);
     assert.equal(reply.type, 'publish_success', JSON.stringify(reply));
     assert.deepEqual((reply['successful'] as { index: number }[]).map((s) => s.index), [0]);
-    const failed = reply['failed'] as { index: number; code: number; message: string }[];
-    assert.deepEqual(failed.map((f) => [f.index, f.code, f.message]), [[1, 400, 'ValueError - text must be a non-empty string']]);
+    const failed = reply['failed'] as { index: number; code: string; message: string }[];
+    assert.deepEqual(failed.map((f) => [f.index, f.code, f.message]), [[1, 'HandlerError', 'ValueError - text must be a non-empty string']]);
     await client.next((f) => f.type === 'data' && f['id'] === 'all');
     assert.deepEqual(client.data('all'), [{ text: 'hi' }]);
   });

@@ -11,7 +11,9 @@ export interface Subscriber {
   readonly pattern: string;
   /**
    * Receives each event of a matching message, in order, as the UTF-8 bytes of
-   * `JSON.stringify(payloadString)`: encoded once per event, shared by every subscriber.
+   * `JSON.stringify(payloadString)`: encoded once per event, shared by every subscriber. (On a
+   * namespace with history, `NamespaceStream` delivers instead, and the shared bytes also carry
+   * the event's `,"channel":…,"position":…` fields.)
    */
   deliver(encodedEvent: Buffer): void;
 }

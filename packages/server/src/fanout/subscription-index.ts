@@ -39,6 +39,11 @@ export class SubscriptionIndex<S> {
     }
   }
 
+  /** Calls `visit` once per subscription, whatever its pattern. */
+  forEach(visit: (sub: S) => void): void {
+    for (const set of this.#byKey.values()) for (const sub of set) visit(sub);
+  }
+
   has(pattern: string): boolean {
     return this.#byKey.has(pattern);
   }

@@ -93,9 +93,10 @@ describe('code handlers (APPSYNC_JS style)', () => {
 
   it('fails an output event over the size limit instead of dropping it silently', async () => {
     const reply = await pub.publish('p8', '/code/a', ['big'], TEST_KEY);
-    const failed = reply['failed'] as { code: number; message: string }[];
-    assert.equal(failed[0]!.code, 413);
-    assert.match(failed[0]!.message, /exceeds/);
+    const failed = reply['failed'] as { code: string; message: string }[];
+    assert.deepEqual(Object.keys(failed[0]!), ['code', 'identifier', 'index', 'message']);
+    assert.equal(failed[0]!.code, 'EventTooLargeException');
+    assert.equal(failed[0]!.message, 'Transformed event is larger than 240KB');
   });
 
   it('authorizes per-user channels in onSubscribe from the request headers', async () => {

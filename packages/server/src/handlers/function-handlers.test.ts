@@ -72,10 +72,10 @@ describe('function handlers (Lambda style, REQUEST_RESPONSE)', () => {
     const reply = await pub.publish('p3', '/fn/items', [{ n: 1 }, { fail: true }, { n: 3 }], TEST_KEY);
     assert.equal(reply.type, 'publish_success');
     assert.deepEqual((reply['successful'] as { index: number }[]).map((s) => s.index), [0, 2]);
-    const failed = reply['failed'] as { index: number; code: number; message: string; identifier: string }[];
+    const failed = reply['failed'] as { index: number; code: string; message: string; identifier: string }[];
     assert.equal(failed.length, 1);
     assert.equal(failed[0]!.index, 1);
-    assert.equal(failed[0]!.code, 400);
+    assert.equal(failed[0]!.code, 'HandlerError');
     assert.match(failed[0]!.message, /payload refused/);
     await sub.next((f) => f['id'] === 'items' && String(f['event']).includes('"n":3'));
     await settle();

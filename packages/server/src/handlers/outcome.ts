@@ -1,6 +1,7 @@
 import { ProtocolError, type FailedEvent, type SuccessfulEvent } from '@switchboard/protocol';
 import type { BrokerEvent } from '../broker/types.js';
 import type { InvokeOutcome } from '../functions/types.js';
+import { eventTooLarge, exceedsEventBytes } from '../ops/events.js';
 
 /** What a publish handler decided, ready to broadcast and report (D9). */
 export interface PublishDecision {
@@ -10,8 +11,8 @@ export interface PublishDecision {
   readonly failed: FailedEvent[];
 }
 
-/** `code` for a failed entry the handler marked with `error`. */
-export const HANDLER_REJECTED_CODE = 400;
+/** `code` for a failed entry the handler marked with `error` (AWS sends an error type name here). */
+export const HANDLER_REJECTED_CODE = 'HandlerError';
 
 /**
  * Turns how a handler ended into its value, or into the error the client gets (D7):
@@ -69,12 +70,12 @@ export function decidePublish(returned: unknown, incoming: readonly { id: string
     if (seen.has(id)) throw invalid(`the handler returned event id ${id.slice(0, 64)} twice`);
     seen.add(id);
     if (error !== undefined && error !== null) {
-      decision.failed.push({ identifier: id, index, code: HANDLER_REJECTED_CODE, message: typeof error === 'string' ? error : JSON.stringify(error) });
+      decision.failed.push({ code: HANDLER_REJECTED_CODE, identifier: id, index, message: typeof error === 'string' ? error : JSON.stringify(error) });
       continue;
     }
     const encoded = JSON.stringify(payload === undefined ? null : payload);
-    if (Buffer.byteLength(encoded, 'utf8') > eventBytes) {
-      decision.failed.push({ identifier: id, index, code: 413, message: `The handler's output for this event exceeds the ${eventBytes}-byte event size limit` });
+    if (exceedsEventBytes(encoded, eventBytes)) {
+      decision.failed.push(eventTooLarge(id, index, eventBytes));
       continue;
     }
     decision.broadcast.push({ id, payload: encoded });

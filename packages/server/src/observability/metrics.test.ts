@@ -19,7 +19,8 @@ describe('GET /metrics', () => {
     await b.next((f) => f['event'] === '2');
     await a.publish('bad', '/nowhere/m', [1], TEST_KEY);
     await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: JSON.stringify({ channel: '/default/m', events: ['3'] }) });
-    await fetch(`${server.httpUrl}/event`, { method: 'POST', body: '{}' });
+    // With credentials: a request without any is refused (401) before its body is read.
+    await fetch(`${server.httpUrl}/event`, { method: 'POST', headers: { 'x-api-key': TEST_KEY }, body: '{}' });
     const res = await fetch(`${server.httpUrl}/metrics`);
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);

@@ -8,7 +8,7 @@ import type { PublishDecision } from '../handlers/outcome.js';
 import { inSpan } from '../observability/telemetry.js';
 import type { SpanAttributes, SpanScope } from '../observability/tracing.js';
 import type { Core } from './core.js';
-import { validateEvents } from './events.js';
+import { eventTooLarge, validateEvents } from './events.js';
 import { authorizeOperation, type OperationRequest } from './operation.js';
 
 export interface PublishRequest extends OperationRequest {
@@ -24,8 +24,8 @@ export interface PublishRequest extends OperationRequest {
  * Publishes a batch, the same way for WebSocket and HTTP: channel syntax, namespace, auth
  * (publish modes), events, the namespace's onPublish handler, `required` destinations, the
  * broker, then `async` destinations. Every event gets an identifier (the `id` handlers see),
- * reported back in `successful` or `failed`; events a handler drops are in neither (D9) and are
- * not forwarded.
+ * reported back in `successful` or `failed` (an event over `eventBytes` fails alone, as on AWS);
+ * events a handler drops are in neither (D9) and are not forwarded.
  *
  * @throws ProtocolError for anything the client must hear about.
  */
@@ -43,23 +43,26 @@ export function publish(core: Core, request: PublishRequest): Promise<PublishRes
 async function run(core: Core, request: PublishRequest, receivedAt: number, span: SpanScope | undefined): Promise<PublishResult> {
   const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_PUBLISH', request);
   span?.setAttributes({ 'switchboard.namespace': namespace.name, 'switchboard.auth.mode': grant.mode });
-  const payloads = validateEvents(request.events, core.limits);
-  const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const handlers = core.handlers.get(namespace.name);
+  const decides = handlers?.decidesPublish === true;
+  // A deciding handler may shrink an event: the size limit applies to its output (AWS: "Transformed event").
+  const { payloads, tooLarge } = validateEvents(request.events, core.limits, !decides);
+  const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
+  const checked = (): PublishDecision => unchanged(events, tooLarge, core.limits.eventBytes);
   const publishing: Publishing = { core, request, receivedAt, channel, grant };
-  if (handlers === undefined) return deliver(publishing, unchanged(events));
+  if (handlers === undefined) return deliver(publishing, checked());
   const input: HandlerInput = {
     operation: 'PUBLISH',
     channel,
     identity: grant.identity,
     headers: request.headers,
     requestId: request.requestId,
-    events: events.map((e, i) => ({ id: e.id, payload: payloads[i] })),
+    events: events.flatMap((e, i) => (tooLarge.includes(i) ? [] : [{ id: e.id, payload: payloads[i] }])),
     authMode: grant.mode,
   };
-  if (!handlers.decidesPublish) {
-    const result = await deliver(publishing, unchanged(events));
-    handlers.fireAndForget(input);
+  if (!decides) {
+    const result = await deliver(publishing, checked());
+    if (result.successful.length > 0) handlers.fireAndForget(input);
     return result;
   }
   const result = await deliver(publishing, await handlers.onPublish(input));
@@ -100,8 +103,18 @@ async function deliver(publishing: Publishing, decision: PublishDecision): Promi
   return withRefusals(decision, plan.refused);
 }
 
-function unchanged(events: BrokerEvent[]): PublishDecision {
-  return { broadcast: events, successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+/** The events as published, but those over `eventBytes` (`tooLarge` indexes), which fail alone. */
+function unchanged(events: BrokerEvent[], tooLarge: readonly number[], eventBytes: number): PublishDecision {
+  if (tooLarge.length === 0) return { broadcast: events, successful: events.map((e, index) => ({ identifier: e.id, index })), failed: [] };
+  const decision: PublishDecision = { broadcast: [], successful: [], failed: [] };
+  events.forEach((e, index) => {
+    if (tooLarge.includes(index)) decision.failed.push(eventTooLarge(e.id, index, eventBytes));
+    else {
+      decision.broadcast.push(e);
+      decision.successful.push({ identifier: e.id, index });
+    }
+  });
+  return decision;
 }
 
 /** Hands the events to the broker: the publish latency ends here, the broker round trip is measured and traced. */
@@ -113,7 +126,9 @@ async function broadcast({ core, request, receivedAt, channel }: Publishing, eve
   const message = { channel: channel.path, events, publishedAt: performance.timeOrigin + receivedAt };
   try {
     const attributes = (): SpanAttributes => ({ 'messaging.system': broker, 'messaging.destination.name': channel.path, 'switchboard.events': events.length });
-    await inSpan(core.telemetry, 'broker publish', attributes, () => core.fanout.publish(message), { kind: 'producer' });
+    const history = core.history?.has(channel.namespace) ? core.history : undefined;
+    const send = (): Promise<void> => (history !== undefined ? history.publish(channel.namespace, message) : core.fanout.publish(message));
+    await inSpan(core.telemetry, 'broker publish', attributes, send, { kind: 'producer' });
     metrics.brokerPublishSeconds.observe({ broker, result: 'ok' }, (performance.now() - handedAt) / 1000);
     metrics.eventsPublished.inc(undefined, events.length);
   } catch (err) {

@@ -22,13 +22,17 @@ export interface ConnectOptions {
  */
 export class TestClient {
   readonly frames: Frame[] = [];
+  /** The frames as received, for tests of the exact text. */
+  readonly texts: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   #waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void; from: number }[] = [];
 
   private constructor(readonly ws: WebSocket) {
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
     ws.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as Frame;
+      const text = data.toString();
+      this.texts.push(text);
+      const frame = JSON.parse(text) as Frame;
       this.frames.push(frame);
       this.#waiters = this.#waiters.filter((w) => {
         if (!w.match(frame)) return true;

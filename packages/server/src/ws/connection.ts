@@ -23,7 +23,9 @@ import { inSpan } from '../observability/telemetry.js';
 import type { SpanAttributes } from '../observability/tracing.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
-import { authorizeSubscribe } from '../ops/subscribe.js';
+import { authorizeSubscribe, startSubscription, stopSubscription } from '../ops/subscribe.js';
+import { InboundGuard } from './inbound-guard.js';
+import type { QueueHolder } from './outbound-budget.js';
 import { TokenBucket } from './rate-limiter.js';
 import { Subscription } from './subscription.js';
 import type { Socket } from './socket.js';
@@ -33,7 +35,7 @@ import type { Socket } from './socket.js';
  * (so a client's publishes reach the broker in the order it sent them, D15), keeps its
  * subscriptions, enforces the per-connection limits and answers every message.
  */
-export class Connection {
+export class Connection implements QueueHolder {
   readonly id = randomUUID();
   readonly #core: Core;
   readonly #socket: Socket;
@@ -42,10 +44,13 @@ export class Connection {
   #logger: Logger | undefined;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #publishes: TokenBucket;
+  readonly #inbound: InboundGuard;
   #queue: Promise<void> = Promise.resolve();
   #queued = 0;
   #closed = false;
   #draining = false;
+  /** `ka` goes only to connections that got `connection_ack`: clients take the first frame after `connection_init` as the ack. */
+  #acked = false;
 
   readonly #sourceIp: string | undefined;
 
@@ -55,6 +60,8 @@ export class Connection {
     this.#socket = socket;
     this.#headers = headers;
     this.#publishes = new TokenBucket(core.limits.publishesPerSecond);
+    this.#inbound = new InboundGuard(core.limits, socket);
+    core.outbound.track(this);
   }
 
   /** Created on first use: most connections never log. */
@@ -71,11 +78,11 @@ export class Connection {
 
   /** Handles one text frame from the client. Never throws. */
   receive(text: string): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#admitMessage()) return;
     const receivedAt = performance.now();
     let message: ClientMessage;
     try {
-      message = decodeClientMessage(text);
+      message = decodeClientMessage(text, this.#core.limits.jsonDepth);
     } catch (err) {
       const e = err as DecodeError;
       this.#reject(e.replyType, e.id, e, receivedAt);
@@ -83,9 +90,11 @@ export class Connection {
     }
     if (message.type === 'connection_init') {
       this.send(connectionAckFrame(this.#core.limits.connectionTimeoutMs));
+      this.#acked = true;
       this.send(KA_FRAME);
       return;
     }
+    if (message.type === 'ka') return;
     const replyType = REPLY_TYPE[message.type];
     if (this.#draining) {
       this.#reject(replyType, message.id, new ProtocolError('ServiceUnavailableException', 'The server is shutting down; reconnect and retry'), receivedAt);
@@ -101,16 +110,30 @@ export class Connection {
       return;
     }
     this.#queued++;
+    this.#inbound.queued(text.length);
     const requestId = randomUUID();
     this.#queue = this.#queue
       .then(() => this.#run(message, requestId, receivedAt))
       .catch((err: unknown) => this.#fail(message, requestId, receivedAt, err))
-      .finally(() => void this.#queued--);
+      .finally(() => {
+        this.#queued--;
+        this.#inbound.done(text.length);
+      });
   }
 
   /** Binary frames are not part of the protocol. */
   receiveBinary(): void {
+    if (this.#closed || !this.#admitMessage()) return;
     this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'), performance.now());
+  }
+
+  /** Counts an inbound message; closes a connection past `limits.messagesPerSecond`. */
+  #admitMessage(): boolean {
+    if (this.#inbound.admitMessage()) return true;
+    this.#log.warn('closing connection: message rate exceeded', { limit: this.#core.limits.messagesPerSecond });
+    this.#core.metrics.disconnects.inc({ reason: 'message_rate' });
+    this.close(CLOSE_CODES.MessageRateExceeded.code, 'message rate exceeded');
+    return false;
   }
 
   /** Closes the connection when it has reached `limits.connectionAgeMs`; called by a shared sweep. */
@@ -120,26 +143,73 @@ export class Connection {
     this.close(CLOSE_CODES.ConnectionAgeExceeded.code, 'connection age limit reached');
   }
 
+  /** Sends `ka` if the connection has been acked; called by the server's one keep-alive timer. */
+  keepAlive(): void {
+    if (this.#acked) this.send(KA_FRAME);
+  }
+
   /** Sends a text frame, or closes the connection as a slow consumer when its send buffer is full. */
   send(frame: string): void {
-    if (this.#admit()) this.#socket.send(frame);
+    if (!this.#admit()) return;
+    this.#socket.send(frame);
+    this.#charge(frame.length);
   }
 
   /** `send` for a frame made of parts (a `data` frame). */
   sendParts(parts: readonly Buffer[], length: number): void {
-    if (this.#admit()) this.#socket.sendText(parts, length);
+    if (!this.#admit()) return;
+    this.#socket.sendText(parts, length);
+    this.#charge(length);
+  }
+
+  /** Bytes queued for the socket, not yet taken by the kernel. */
+  get bufferedAmount(): number {
+    return this.#socket.bufferedAmount;
+  }
+
+  /** Bytes handed to the socket so far (text frames counted by their length: never more than their bytes). */
+  enqueuedBytes = 0;
+
+  #charge(bytes: number): void {
+    this.enqueuedBytes += bytes;
+    this.#core.outbound.charge(bytes);
+  }
+
+  /** Resolves once the send buffer is below half its limit (true), or the connection closed (false). */
+  async drained(): Promise<boolean> {
+    const room = this.#core.limits.sendBufferBytes / 2;
+    while (!this.#closed && this.#socket.bufferedAmount > room) await new Promise((r) => setTimeout(r, 5));
+    return !this.#closed;
+  }
+
+  /** Closes the connection with 4003: this node lost events of a namespace with history (see `HistorySubscriber.lost`). */
+  historyGap(): void {
+    if (this.#closed) return;
+    this.#core.metrics.disconnects.inc({ reason: 'history_gap' });
+    this.close(CLOSE_CODES.HistoryGap.code, 'events were lost: resubscribe with your last position');
   }
 
   /** True when a frame may be sent; closes a slow consumer. */
   #admit(): boolean {
     if (this.#closed) return false;
     if (this.#socket.bufferedAmount > this.#core.limits.sendBufferBytes) {
-      this.#log.warn('closing slow consumer', { bufferedAmount: this.#socket.bufferedAmount });
-      this.#core.metrics.disconnects.inc({ reason: 'slow_consumer' });
-      this.close(CLOSE_CODES.SlowConsumer.code, 'slow consumer: send buffer limit exceeded');
+      this.cutSlowConsumer('send buffer limit exceeded');
       return false;
     }
     return true;
+  }
+
+  /**
+   * Closes as a slow consumer (4001). A client that does not read will not read the close frame
+   * either: the socket is destroyed 5 s later if it has not closed, so what it queued is released
+   * then rather than after `ws`'s 30 s closing handshake timeout.
+   */
+  cutSlowConsumer(reason: string): void {
+    if (this.#closed) return;
+    this.#log.warn('closing slow consumer', { reason, bufferedAmount: this.#socket.bufferedAmount });
+    this.#core.metrics.disconnects.inc({ reason: 'slow_consumer' });
+    this.close(CLOSE_CODES.SlowConsumer.code, `slow consumer: ${reason}`);
+    setTimeout(() => this.#socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
   /** Closes the socket and drops every subscription. Idempotent. */
@@ -170,7 +240,8 @@ export class Connection {
   dispose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const sub of this.#subscriptions.values()) this.#core.fanout.remove(sub);
+    this.#core.outbound.untrack(this);
+    for (const sub of this.#subscriptions.values()) stopSubscription(this.#core, sub);
     this.#subscriptions.clear();
   }
 
@@ -186,7 +257,7 @@ export class Connection {
         const sub = this.#subscriptions.get(message.id);
         if (sub === undefined) throw new ProtocolError('UnknownOperationError', `Unknown operation id ${message.id}`);
         this.#subscriptions.delete(message.id);
-        this.#core.fanout.remove(sub);
+        stopSubscription(this.#core, sub);
         this.send(unsubscribeSuccessFrame(message.id));
         this.#logOperation(message, requestId, receivedAt, { channel: sub.pattern });
         return;
@@ -230,16 +301,12 @@ export class Connection {
     const sub = new Subscription(message.id, channel.path, this);
     this.#subscriptions.set(message.id, sub);
     try {
-      await this.#core.fanout.add(sub);
+      await startSubscription(this.#core, sub, message.since);
     } catch (err) {
       this.#subscriptions.delete(message.id);
       throw err;
     }
-    if (this.#closed) {
-      this.#core.fanout.remove(sub);
-      return;
-    }
-    sub.start();
+    if (this.#closed) stopSubscription(this.#core, sub);
   }
 
   async #publish(message: PublishMessage, requestId: string, receivedAt: number): Promise<void> {
@@ -274,20 +341,31 @@ export class Connection {
 
   /** Refuses a message before it runs (undecodable, rate limited, too many pending, shutting down). */
   #reject(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError, receivedAt: number): void {
+    if (this.#closed) return;
     this.#sendError(replyType, id, err);
     const operation = replyType === 'error' ? 'request' : OPERATION_OF[replyType];
     logRequest(this.#core.log, { operation, transport: 'ws', connectionId: this.id, id, error: err, receivedAt });
   }
 
   #sendError(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError): void {
+    if (this.#closed) return;
     this.#core.metrics.errors.inc({ errorType: err.errorType, transport: 'ws' });
+    if (!this.#inbound.admitError(err)) {
+      this.#log.warn('closing connection: too many errors', { limit: this.#core.limits.errorsPerSecond });
+      this.#core.metrics.disconnects.inc({ reason: 'too_many_errors' });
+      this.close(CLOSE_CODES.TooManyErrors.code, 'too many errors');
+      return;
+    }
     this.send(errorFrame(replyType, id, [err.toWire()]));
   }
 }
 
 const WS = { transport: 'ws' } as const;
 
-type Operation = Exclude<ClientMessage, { type: 'connection_init' }>;
+/** How long a slow consumer's socket may take to close before it is destroyed. */
+const SLOW_CONSUMER_GRACE_MS = 5000;
+
+type Operation = Exclude<ClientMessage, { type: 'connection_init' | 'ka' }>;
 
 const REPLY_TYPE = {
   subscribe: 'subscribe_error',

@@ -1,5 +1,5 @@
-import { dataFramePrefix, subscribeSuccessFrame } from '@switchboard/protocol';
-import type { Subscriber } from '../fanout/fanout.js';
+import { dataFramePrefix, subscribeSuccessFrame, type SubscribeSuccessExtras } from '@switchboard/protocol';
+import type { HistorySubscription } from '../history/namespace-stream.js';
 
 const CLOSE = Buffer.from('}');
 
@@ -7,15 +7,20 @@ const CLOSE = Buffer.from('}');
 export interface FrameSink {
   send(frame: string): void;
   sendParts(parts: readonly Buffer[], length: number): void;
+  /** Resolves when the send buffer has room for more frames: true, or false once the connection closed. */
+  drained(): Promise<boolean>;
+  /** Closes the connection with 4003 HistoryGap. */
+  historyGap(): void;
 }
 
 /**
  * One subscription of one connection. Its `data` frames are the precomputed head
- * `{"type":"data","id":"<id>","event":` + the shared encoded event + `}`, handed to the socket as
- * three parts: no copy and no re-encoding per delivery (D1). Frames delivered before `subscribe_success` wait in `early` (see
- * docs/architecture.md).
+ * `{"type":"data","id":"<id>","event":` + the shared encoded event (with, on a channel with
+ * history, its `channel` and `position` fields) + `}`, handed to the socket as three parts: no
+ * copy and no re-encoding per delivery (D1). Frames delivered before `subscribe_success` (and,
+ * on a resume, before the replay has been sent) wait in `early` (see docs/architecture.md).
  */
-export class Subscription implements Subscriber {
+export class Subscription implements HistorySubscription {
   readonly #head: Buffer;
   readonly #sink: FrameSink;
   #early: Buffer[] | undefined = [];
@@ -37,15 +42,39 @@ export class Subscription implements Subscriber {
       this.#early.push(encodedEvent);
       return;
     }
-    this.#parts[1] = encodedEvent;
-    this.#sink.sendParts(this.#parts, this.#head.length + encodedEvent.length + 1);
+    this.#send(encodedEvent);
   }
 
-  /** Sends `subscribe_success`, then anything delivered while the subscription was starting. */
-  start(): void {
+  /** Sends `subscribe_success` (with the history extension's fields, if any), then anything delivered while the subscription was starting. */
+  start(extras?: SubscribeSuccessExtras): void {
+    this.confirm(extras);
+    this.release();
+  }
+
+  confirm(extras?: SubscribeSuccessExtras): void {
+    this.#sink.send(subscribeSuccessFrame(this.id, extras));
+  }
+
+  replay(encodedEvent: Buffer): void {
+    this.#send(encodedEvent);
+  }
+
+  release(): void {
     const early = this.#early ?? [];
     this.#early = undefined;
-    this.#sink.send(subscribeSuccessFrame(this.id));
-    for (const event of early) this.deliver(event);
+    for (const event of early) this.#send(event);
+  }
+
+  drained(): Promise<boolean> {
+    return this.#sink.drained();
+  }
+
+  lost(): void {
+    this.#sink.historyGap();
+  }
+
+  #send(encodedEvent: Buffer): void {
+    this.#parts[1] = encodedEvent;
+    this.#sink.sendParts(this.#parts, this.#head.length + encodedEvent.length + 1);
   }
 }

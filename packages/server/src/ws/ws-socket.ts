@@ -8,6 +8,7 @@ import type { Socket } from './socket.js';
  * frame header and the given parts, so a fan-out never joins, copies or re-encodes the shared
  * event bytes per subscriber (`ws.send` would: a 10 KiB event cost 60 % more CPU per delivery).
  * Server frames are unmasked and permessage-deflate is off, so the frame is header + payload.
+ * A frame queued for a socket that is behind holds references to the shared parts, not a copy.
  */
 export class WsSocket implements Socket {
   readonly #ws: WebSocket;
@@ -35,8 +36,11 @@ export class WsSocket implements Socket {
       return;
     }
     const header = cachedHeader(length);
-    if (length <= SMALL_FRAME) {
-      // Small frames: one pooled copy is cheaper than the stream's per-write bookkeeping.
+    if (length <= SMALL_FRAME && raw.writableLength === 0) {
+      // Small frames to a socket that keeps up: one pooled copy is cheaper than the stream's
+      // per-write bookkeeping, and the kernel takes it at once. A socket that is behind keeps
+      // what it is given: there the parts are queued, so every queued frame shares the event's
+      // bytes instead of holding its own copy of them.
       raw.write(Buffer.concat([header, ...parts], header.length + length));
       return;
     }
@@ -44,6 +48,14 @@ export class WsSocket implements Socket {
     raw.write(header);
     for (const part of parts) raw.write(part);
     raw.uncork();
+  }
+
+  pause(): void {
+    this.#ws.pause();
+  }
+
+  resume(): void {
+    this.#ws.resume();
   }
 
   close(code: number, reason: string): void {
