@@ -23,7 +23,11 @@ import { answerClientError } from './http/client-error.js';
 import { createRequestListener, type HttpState } from './http/routes.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
+import { authDecisionRecorder } from './observability/auth-decisions.js';
+import { listenForScrapes, type Scrape } from './observability/metrics-endpoint.js';
 import { createServerMetrics } from './observability/server-metrics.js';
+import type { Telemetry } from './observability/telemetry.js';
+import { startTracing } from './observability/tracing.js';
 import type { Core } from './ops/core.js';
 import { Protection } from './protection/protection.js';
 import { RealtimeEndpoint } from './ws/endpoint.js';
@@ -49,6 +53,11 @@ export interface SwitchboardOptions {
   embeddedDataStores?: boolean;
   /** Builds the configured destinations. @default the real clients, loaded on demand */
   destinations?: DestinationFactory;
+  /**
+   * Under `--workers`: the whole cluster's metrics, aggregated by the primary. `GET /metrics`
+   * answers with them, and this node opens no `server.metricsPort` listener (the primary does).
+   */
+  clusterMetrics?: Scrape;
 }
 
 /** Where a started server listens. */
@@ -59,6 +68,8 @@ export interface ListenAddress {
   httpUrl: string;
   /** `ws(s)://host:port/event/realtime`. */
   realtimeUrl: string;
+  /** `http://host:port/metrics` when `server.metricsPort` is set and this node serves it. */
+  metricsUrl?: string;
 }
 
 /**
@@ -78,31 +89,39 @@ export class Switchboard {
   readonly #realtime: RealtimeEndpoint;
   readonly #state: HttpState;
   readonly #functions: FunctionService;
+  readonly #scrape: Scrape;
+  readonly #ownMetricsListener: boolean;
+  #metricsServer: Server | undefined;
   #keepAlive: NodeJS.Timeout | undefined;
   #ageSweep: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
-    const log = options.logger ?? createLogger({ level: config.log.level });
+    const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
     const metrics = createServerMetrics();
+    const telemetry: Telemetry = { metrics, tracer: undefined };
     this.#functions = new FunctionService({ log, moduleHooks: [APPSYNC_UTILS_HOOKS], watch: options.watchHandlers ?? false });
     this.core = {
       config,
       limits: config.limits,
       namespaces: new NamespaceRegistry(config),
-      auth: new AuthService(createAuthorizers(config.auth, log, this.#functions, config.server.host)),
-      fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries),
-      handlers: new HandlerRegistry(config, this.#functions, log, { embeddedDataStores: options.embeddedDataStores ?? false }),
+      auth: new AuthService(createAuthorizers(config.auth, log, this.#functions, config.server.host), authDecisionRecorder(log, metrics)),
+      fanout: new LocalFanout(options.broker ?? memoryBroker(config), log, metrics.deliveries, metrics.deliverySeconds),
+      handlers: new HandlerRegistry(config, this.#functions, log, { embeddedDataStores: options.embeddedDataStores ?? false, telemetry }),
       history: historyService(config, options.historyStore, log, metrics.deliveries),
       forwarder: new Forwarder(config, log, metrics.registry, options.destinations),
       log,
       metrics,
+      telemetry,
       outbound: new OutboundBudget(config.limits.sendBufferTotalBytes, log),
     };
     this.protection = new Protection(config.protection, metrics, log);
     this.#realtime = new RealtimeEndpoint(this.core, this.protection);
     this.#addGauges(config);
-    this.#state = { ready: false, metrics: () => metrics.registry.render() };
+    this.#scrape = options.clusterMetrics ?? (() => metrics.registry.render());
+    const { server } = config;
+    this.#ownMetricsListener = server.metrics && server.metricsPort !== undefined && options.clusterMetrics === undefined;
+    this.#state = { ready: false, scrape: server.metrics && server.metricsPort === undefined ? this.#scrape : undefined };
     const listener = createRequestListener(this.core, this.#state, this.protection);
     const tls = config.server.tls;
     const timeouts = httpTimeouts(config.limits);
@@ -124,7 +143,7 @@ export class Switchboard {
     });
     registry.gauge('switchboard_broker_up', 'Whether the broker takes publishes, with every interest of this node in place (1) or not (0).', () => [
       [{ broker: config.broker.type }, this.core.fanout.brokerReady ? 1 : 0],
-    ]);
+    ], { aggregator: 'min' });
     registry.gauge('switchboard_event_handler_invocations', 'EVENT (fire and forget) onPublish invocations, by namespace and outcome.', () =>
       config.namespaces.flatMap((ns) => {
         const stats = this.core.handlers.get(ns.name)?.stats;
@@ -148,6 +167,8 @@ export class Switchboard {
    * @throws DataSourceStartError naming a data source that cannot start (a missing client package).
    */
   async listen(port = this.core.config.server.port, host = this.core.config.server.host): Promise<ListenAddress> {
+    const tracing = this.core.config.tracing;
+    if (tracing !== undefined && this.core.telemetry.tracer === undefined) this.core.telemetry.tracer = await startTracing(tracing, packageVersion());
     await this.#functions.start();
     await this.core.handlers.start();
     await this.core.history?.start();
@@ -166,12 +187,19 @@ export class Switchboard {
     // One sweep closes connections past their age, idle ones and those with an expired credential.
     const limits = this.core.config.limits;
     this.#ageSweep = setInterval(() => this.#realtime.sweep(Date.now()), sweepIntervalMs(limits.connectionAgeMs, limits.idleConnectionMs));
+    const { server } = this.core.config;
+    let metricsUrl: string | undefined;
+    if (this.#ownMetricsListener) {
+      const listener = await listenForScrapes(server.metricsPort!, server.metricsHost, this.#scrape, server.metricsToken);
+      this.#metricsServer = listener.server;
+      metricsUrl = listener.url;
+    }
     this.#state.ready = true;
     const address = this.#server.address() as AddressInfo;
-    const scheme = this.core.config.server.tls ? 'https' : 'http';
+    const scheme = server.tls ? 'https' : 'http';
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const httpUrl = `${scheme}://${shownHost}:${address.port}`;
-    return { host: address.address, port: address.port, httpUrl, realtimeUrl: `${httpUrl.replace(/^http/, 'ws')}/event/realtime` };
+    return { host: address.address, port: address.port, httpUrl, realtimeUrl: `${httpUrl.replace(/^http/, 'ws')}/event/realtime`, ...(metricsUrl !== undefined && { metricsUrl }) };
   }
 
   /**
@@ -206,15 +234,18 @@ export class Switchboard {
       this.#server.closeAllConnections();
       await closed;
     }
+    this.#metricsServer?.close();
     await this.core.handlers.close();
     const forwarded = this.core.forwarder.close(Math.max(forwardDeadline, Date.now() + 500));
     await Promise.all([forwarded, this.core.fanout.close(), this.core.history?.close(), this.#functions.close(), this.core.auth.close()]);
+    // Last, so the spans of the requests that finished during shutdown are exported too.
+    await this.core.telemetry.tracer?.shutdown();
   }
 }
 
 /** A Switchboard on the broker its configuration names (Redis and NATS clients load on demand). */
 export async function createSwitchboard(config: Readonly<Config>, options: SwitchboardOptions = {}): Promise<Switchboard> {
-  const log = options.logger ?? createLogger({ level: config.log.level });
+  const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
   const broker = options.broker ?? (await createBroker(config.broker, log));
   const historyStore = options.historyStore ?? (await createHistoryStore(config, log));
   return new Switchboard(config, { ...options, logger: log, broker, historyStore });
@@ -243,6 +274,11 @@ function httpTimeouts(limits: Readonly<Config['limits']>): { headersTimeout: num
     requestTimeout: limits.httpRequestTimeoutMs,
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.httpHeadersTimeoutMs / 4))),
   };
+}
+
+/** The version of `@switchboard/server`, for the spans' `service.version`. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function memoryBroker(config: Readonly<Config>): Broker {

@@ -41,7 +41,7 @@ describe('operations against Switchboard (API key)', () => {
   });
 
   /** Subscriptions the server holds, from its own gauge. */
-  const serverSubscriptions = (): number => Number(/^switchboard_subscriptions (\d+)$/m.exec(server.switchboard.core.metrics.registry.render())?.[1]);
+  const serverSubscriptions = async (): Promise<number> => Number(/^switchboard_subscriptions (\d+)$/m.exec(await server.switchboard.core.metrics.registry.render())?.[1]);
 
   after(async () => {
     client.close();
@@ -111,15 +111,15 @@ describe('operations against Switchboard (API key)', () => {
     await waitFor(() => witness.events.length === 1, 'the witness delivery');
     await settle();
     assert.deepEqual(got.events, []);
-    await waitFor(() => serverSubscriptions() === 1, 'the server to hold only the live subscription');
+    await waitFor(async () => (await serverSubscriptions()) === 1, 'the server to hold only the live subscription');
     live.unsubscribe();
-    await waitFor(() => serverSubscriptions() === 0, 'the server to drop it');
+    await waitFor(async () => (await serverSubscriptions()) === 0, 'the server to drop it');
     // Unsubscribed after the subscribe left but before the server confirmed it (its handler takes 300 ms).
     const racing = client.subscribe('/guarded/slow', got.onEvent);
     await settle(100);
     racing.unsubscribe();
     await settle(400);
-    await waitFor(() => serverSubscriptions() === 0, 'the server to drop the racing subscription');
+    await waitFor(async () => (await serverSubscriptions()) === 0, 'the server to drop the racing subscription');
   });
 
   it('lists events a handler refused in failed, with its message; filtered events are in neither list', async () => {

@@ -1,6 +1,17 @@
 import { ProtocolError, isProtocolError } from '@switchboard/protocol';
 import type { AuthGrant, AuthMode, AuthRequest, Authorizer } from './types.js';
 
+/** One auth decision, for logs and metrics. Never carries the credential. */
+export interface AuthDecision {
+  readonly request: AuthRequest;
+  /** The mode that granted, or the first presented mode that refused; `none` when no allowed mode's credential was presented. */
+  readonly mode: AuthMode | 'none';
+  readonly allowed: boolean;
+  /** Why it was refused: the message the client gets. */
+  readonly reason?: string;
+  readonly seconds: number;
+}
+
 /**
  * Picks the auth mode from what the request presents, among the modes the operation allows, and
  * verifies it. When several allowed modes are presented they are tried in the configured order and
@@ -10,9 +21,12 @@ import type { AuthGrant, AuthMode, AuthRequest, Authorizer } from './types.js';
  */
 export class AuthService {
   readonly #authorizers: ReadonlyMap<AuthMode, Authorizer>;
+  readonly #decided: ((decision: AuthDecision) => void) | undefined;
 
-  constructor(authorizers: readonly Authorizer[]) {
+  /** `decided` hears every decision (the server logs and counts them). */
+  constructor(authorizers: readonly Authorizer[], decided?: (decision: AuthDecision) => void) {
     this.#authorizers = new Map(authorizers.map((a) => [a.mode, a]));
+    this.#decided = decided;
   }
 
   has(mode: AuthMode): boolean {
@@ -30,11 +44,27 @@ export class AuthService {
   }
 
   async authorize(allowed: readonly AuthMode[], request: AuthRequest): Promise<AuthGrant> {
+    if (this.#decided === undefined) return this.#authorize(allowed, request, { mode: 'none' });
+    const started = performance.now();
+    const tried: { mode: AuthMode | 'none' } = { mode: 'none' };
+    try {
+      const grant = await this.#authorize(allowed, request, tried);
+      if (request.preliminary !== true) this.#decided({ request, mode: grant.mode, allowed: true, seconds: (performance.now() - started) / 1000 });
+      return grant;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.#decided({ request, mode: tried.mode, allowed: false, reason, seconds: (performance.now() - started) / 1000 });
+      throw err;
+    }
+  }
+
+  async #authorize(allowed: readonly AuthMode[], request: AuthRequest, tried: { mode: AuthMode | 'none' }): Promise<AuthGrant> {
     let firstError: unknown;
     let presented = false;
     for (const mode of allowed) {
       const authorizer = this.#authorizers.get(mode);
       if (authorizer === undefined || !authorizer.presents(request)) continue;
+      if (!presented) tried.mode = mode;
       presented = true;
       try {
         return await authorizer.authorize(request);

@@ -74,7 +74,7 @@ export class LambdaAuthorizer implements Authorizer {
   }
 
   async #ask(token: string, request: AuthRequest, key: string): Promise<Decision> {
-    const requestId = randomUUID();
+    const requestId = request.requestId ?? randomUUID();
     const log = this.#options.log.child({ requestId, authorizer: this.#options.functionName });
     let outcome;
     try {
@@ -86,6 +86,7 @@ export class LambdaAuthorizer implements Authorizer {
         functionName: this.#options.functionName,
         deadline: this.#now() + this.#options.timeoutMs,
         tags: { requestId, authorizer: this.#options.functionName },
+        ...(request.traceId !== undefined && { traceId: request.traceId }),
       });
     } catch (err) {
       log.warn('Lambda authorizer failed; denying', { err });

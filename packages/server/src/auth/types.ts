@@ -30,6 +30,18 @@ export interface AuthRequest {
   readonly signedBody?: () => string;
   /** The client's address, for identities that carry `sourceIp`. */
   readonly sourceIp?: string;
+  /**
+   * The request's id (`x-amzn-requestid` over HTTP): a Lambda authorizer gets it as
+   * `requestContext.requestId`, so its logs match the server's and the client's.
+   */
+  readonly requestId?: string;
+  /** The X-Ray trace header of the auth span when tracing is on: a Lambda authorizer receives it as Lambda passes a trace. */
+  readonly traceId?: string;
+  /**
+   * A check made before the full one (`POST /event` before its body is read): a grant is not yet
+   * the decision, so only a refusal is reported to `AuthService`'s listener.
+   */
+  readonly preliminary?: boolean;
 }
 
 /** What a handler sees as `ctx.identity`: `null` for API keys, a mode-specific object otherwise. */

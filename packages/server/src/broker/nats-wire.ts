@@ -7,7 +7,7 @@ import type { BrokerEvent, BrokerMessage, Interest } from './types.js';
  * which NATS matches to one or more further tokens, exactly decision D8 (`/ns/a` itself is not
  * matched). Channel segments are `[A-Za-z0-9-]`, so they are valid NATS tokens as they are.
  *
- * Payload: the JSON array `[origin, seq, channel, [[id, payload], ...]]`. `payload` is the event's
+ * Payload: the JSON array `[origin, seq, channel, [[id, payload], ...], publishedAt?]`. `payload` is the event's
  * JSON string, carried as a string so it arrives byte for byte. `origin` names the publishing
  * connection and `seq` counts its messages; receivers use them to drop the extra copies NATS sends
  * when several subscriptions of one connection match (see `OriginDedup`).
@@ -36,14 +36,15 @@ export interface WireMessage {
 }
 
 export function encodeWireMessage(origin: string, seq: number, message: BrokerMessage): string {
-  return JSON.stringify([origin, seq, message.channel, message.events.map((e) => [e.id, e.payload])]);
+  const events = message.events.map((e) => [e.id, e.payload]);
+  return JSON.stringify(message.publishedAt === undefined ? [origin, seq, message.channel, events] : [origin, seq, message.channel, events, message.publishedAt]);
 }
 
 /** @throws TypeError when `data` is not a Switchboard message (another application on the prefix). */
 export function decodeWireMessage(data: Uint8Array): WireMessage {
   const value: unknown = JSON.parse(decoder.decode(data));
-  if (!Array.isArray(value) || value.length !== 4) throw new TypeError('not a Switchboard broker message');
-  const [origin, seq, channel, pairs] = value as unknown[];
+  if (!Array.isArray(value) || (value.length !== 4 && value.length !== 5)) throw new TypeError('not a Switchboard broker message');
+  const [origin, seq, channel, pairs, publishedAt] = value as unknown[];
   if (typeof origin !== 'string' || typeof seq !== 'number' || typeof channel !== 'string' || !Array.isArray(pairs)) {
     throw new TypeError('not a Switchboard broker message');
   }
@@ -53,7 +54,7 @@ export function decodeWireMessage(data: Uint8Array): WireMessage {
     }
     return { id: pair[0], payload: pair[1] };
   });
-  return { origin, seq, message: { channel, events } };
+  return { origin, seq, message: typeof publishedAt === 'number' ? { channel, events, publishedAt } : { channel, events } };
 }
 
 const decoder = new TextDecoder();

@@ -11,11 +11,11 @@ export interface StampedMessage {
 }
 
 /**
- * Compact JSON: `{"s":stamp,"c":channel,"e":[[id,payload],...]}`. Payloads are the publisher's JSON
+ * Compact JSON: `{"s":stamp,"c":channel,"e":[[id,payload],...],"t":publishedAt}` (`t` optional). Payloads are the publisher's JSON
  * strings, carried as strings so they come out byte for byte as they went in.
  */
 export function encodeMessage(stamp: string, message: BrokerMessage): string {
-  return JSON.stringify({ s: stamp, c: message.channel, e: message.events.map((e) => [e.id, e.payload]) });
+  return JSON.stringify({ s: stamp, c: message.channel, e: message.events.map((e) => [e.id, e.payload]), t: message.publishedAt });
 }
 
 /** The message in `raw`, or `undefined` when `raw` was not written by `encodeMessage`. */
@@ -27,14 +27,14 @@ export function decodeMessage(raw: string): StampedMessage | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { s, c, e } = value as Record<string, unknown>;
+  const { s, c, e, t } = value as Record<string, unknown>;
   if (typeof s !== 'string' || typeof c !== 'string' || !Array.isArray(e)) return undefined;
   const events: BrokerEvent[] = [];
   for (const pair of e as unknown[]) {
     if (!Array.isArray(pair) || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') return undefined;
     events.push({ id: pair[0], payload: pair[1] });
   }
-  return { stamp: s, message: { channel: c, events } };
+  return { stamp: s, message: typeof t === 'number' ? { channel: c, events, publishedAt: t } : { channel: c, events } };
 }
 
 /** `url` with its password (and a username-only credential) replaced by `***`, for logs. */

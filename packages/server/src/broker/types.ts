@@ -10,6 +10,11 @@ export interface BrokerMessage {
   /** Normalized channel path, never a wildcard: `/default/room/1`. */
   readonly channel: string;
   readonly events: readonly BrokerEvent[];
+  /**
+   * When the publishing node received the publish (epoch ms, sub-millisecond), for the delivery
+   * latency metric. Brokers carry it when present; it never affects delivery.
+   */
+  readonly publishedAt?: number;
 }
 
 /**

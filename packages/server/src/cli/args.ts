@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LOG_LEVELS, type LogLevel } from '../log/logger.js';
+import { LOG_LEVELS, toLogLevel, type LogLevel } from '../log/logger.js';
 
 /** The command line, checked: every value has the type and range the server needs. */
 export interface CliArgs {
@@ -10,6 +10,8 @@ export interface CliArgs {
   tlsCert?: string;
   tlsKey?: string;
   logLevel?: LogLevel;
+  /** Readable log lines instead of JSON. */
+  pretty?: boolean;
   /** A number of processes, or `auto` (one per core). */
   workers?: number | 'auto';
 }
@@ -20,7 +22,7 @@ export class UsageError extends Error {
 }
 
 const STRING_OPTIONS = ['config', 'port', 'host', 'tls-cert', 'tls-key', 'log-level', 'workers'] as const;
-const BOOLEAN_OPTIONS = { help: 'h', version: 'v' } as const;
+const BOOLEAN_OPTIONS = { help: 'h', version: 'v', pretty: undefined } as const;
 const COMMANDS = ['dev', 'start', 'help', 'version'] as const;
 
 /**
@@ -36,6 +38,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     ...Object.fromEntries(STRING_OPTIONS.map((name) => [name, { type: 'string' as const }])),
     help: { type: 'boolean' as const, short: BOOLEAN_OPTIONS.help },
     version: { type: 'boolean' as const, short: BOOLEAN_OPTIONS.version },
+    pretty: { type: 'boolean' as const },
   };
   const { tokens } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: false, tokens: true });
   const values = new Map<string, string | true>();
@@ -55,6 +58,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (text('port') !== undefined) args.port = port(text('port')!);
   if (text('log-level') !== undefined) args.logLevel = logLevel(text('log-level')!);
   if (text('workers') !== undefined) args.workers = workers(text('workers')!);
+  if (values.has('pretty')) args.pretty = true;
   const cert = text('tls-cert');
   const key = text('tls-key');
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--tls-cert and --tls-key go together: give both files');
@@ -80,8 +84,9 @@ function port(value: string): number {
 }
 
 function logLevel(value: string): LogLevel {
-  if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
-  return value as LogLevel;
+  const level = toLogLevel(value);
+  if (level === undefined) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (any case), got "${value}"`);
+  return level;
 }
 
 function workers(value: string): number | 'auto' {

@@ -11,20 +11,26 @@ import { runPrimary } from './primary.js';
 import { checkTlsFiles } from './tls-files.js';
 
 const USAGE = `Usage:
-  switchboard dev   [--config FILE] [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L]
+  switchboard dev   [--config FILE] [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty]
       Runs locally: namespace "default" and a generated API key without --config; listens on
       127.0.0.1:8080 unless --host or the file's server.host says otherwise.
-  switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--workers N|auto]
+  switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty] [--workers N|auto]
       Runs with a configuration file (YAML or JSON; \${VAR} reads the environment). See docs/configuration.md.
       --workers runs N processes sharing the port (auto: one per core); needs a redis or nats broker.
   switchboard help | --help | -h
   switchboard version | --version | -v      (through npx: npx switchboard version)
 
-Log levels: debug, info, warn, error, silent. Exit codes: 0 stopped by a signal, 1 failed while
+Log levels: NONE, ERROR, WARN, INFO, DEBUG, ALL (any case; see docs/observability.md). --pretty prints
+readable lines instead of JSON (the default for dev on a terminal). Exit codes: 0 stopped by a signal, 1 failed while
 starting or running, 2 bad command line or configuration.`;
 
 /** The DEV host: a dev server is reachable from this machine only unless asked otherwise. */
 const DEV_HOST = '127.0.0.1';
+
+/** `switchboard dev` prints readable log lines to a terminal, JSON lines to a pipe or file. */
+function devLogFormat(): 'json' | 'pretty' {
+  return process.stdout.isTTY === true ? 'pretty' : 'json';
+}
 
 /** Runs the CLI. Resolves with an exit code when it ends without a server; a server runs until a signal. */
 export async function main(argv: string[]): Promise<number | undefined> {
@@ -47,11 +53,11 @@ export async function main(argv: string[]): Promise<number | undefined> {
   try {
     const overrides = toOverrides(args);
     if (args.config !== undefined) {
-      const defaults = command === 'dev' ? { server: { host: DEV_HOST } } : {};
+      const defaults = command === 'dev' ? { server: { host: DEV_HOST }, log: { format: devLogFormat() } } : {};
       config = await loadConfigFile(args.config, overrides, { defaults });
     } else {
       generatedKey = `da2-${randomBytes(20).toString('base64url').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 26).padEnd(26, '0')}`;
-      const input = { server: { host: DEV_HOST }, auth: { apiKeys: [{ key: generatedKey }] }, namespaces: [{ name: 'default' }] };
+      const input = { server: { host: DEV_HOST }, log: { format: devLogFormat() }, auth: { apiKeys: [{ key: generatedKey }] }, namespaces: [{ name: 'default' }] };
       config = parseConfig(applyOverrides(input, overrides), 'switchboard dev defaults');
     }
   } catch (err) {
@@ -75,7 +81,9 @@ function toOverrides(args: CliArgs): ConfigOverrides {
   if (args.port !== undefined) server.port = args.port;
   if (args.tlsCert !== undefined && args.tlsKey !== undefined) server.tls = { cert: resolve(args.tlsCert), key: resolve(args.tlsKey) };
   const overrides: ConfigOverrides = { server };
-  if (args.logLevel !== undefined) overrides.log = { level: args.logLevel };
+  if (args.logLevel !== undefined || args.pretty) {
+    overrides.log = { ...(args.logLevel !== undefined && { level: args.logLevel }), ...(args.pretty && { format: 'pretty' as const }) };
+  }
   return overrides;
 }
 

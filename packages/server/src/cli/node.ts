@@ -3,6 +3,8 @@ import { FunctionStartError } from '../functions/types.js';
 import { createLogger } from '../log/logger.js';
 import type { Config } from '../config/schema.js';
 import { DataSourceStartError } from '../datasources/types.js';
+import { answerPrimary, askPrimary } from '../observability/cluster-metrics.js';
+import { MetricsListenError } from '../observability/metrics-endpoint.js';
 import { createSwitchboard } from '../switchboard.js';
 import { onStopRequest } from './stop-request.js';
 
@@ -13,8 +15,14 @@ import { onStopRequest } from './stop-request.js';
  * reached, or the port cannot be listened on; the message says which.
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
-  const log = createLogger({ level: config.log.level }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
-  const switchboard = await createSwitchboard(config, { logger: log, watchHandlers: command === 'dev', embeddedDataStores: command === 'dev' });
+  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
+  const switchboard = await createSwitchboard(config, {
+    logger: log,
+    watchHandlers: command === 'dev',
+    embeddedDataStores: command === 'dev',
+    ...(cluster.isWorker && { clusterMetrics: askPrimary() }),
+  });
+  if (cluster.isWorker) answerPrimary(switchboard.core.metrics.registry);
   let address;
   try {
     address = await switchboard.listen();
@@ -28,7 +36,7 @@ export async function runNode(config: Readonly<Config>, command: string, generat
     await switchboard.close().catch(() => undefined);
     return 1;
   }
-  log.info('listening', { pid: process.pid, http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, namespaces: config.namespaces.map((n) => n.name) });
+  log.info('listening', { pid: process.pid, http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, metrics: address.metricsUrl, namespaces: config.namespaces.map((n) => n.name) });
   if (command === 'dev') {
     const lines = [
       '',
@@ -65,6 +73,7 @@ export async function runNode(config: Readonly<Config>, command: string, generat
  * getaddrinfo), or else the broker, whose errors name its server without credentials.
  */
 function startFailure(config: Readonly<Config>, err: NodeJS.ErrnoException): string {
+  if (err instanceof MetricsListenError) return err.message;
   const where = `${config.server.host}:${config.server.port}`;
   if (err.syscall === 'listen' || err.syscall === 'getaddrinfo') {
     const hint =

@@ -44,7 +44,7 @@ describe('switchboard command line: the first hour', () => {
   for (const [args, message] of [
     [['dev', '--port', '-1'], /--port must be an integer from 0 to 65535 \(0 picks a free port\), got "-1"/],
     [['dev', '--port', '70000'], /--port must be an integer from 0 to 65535/],
-    [['dev', '--log-level', 'verbose'], /--log-level must be one of debug, info, warn, error, silent, got "verbose"/],
+    [['dev', '--log-level', 'verbose'], /--log-level must be one of NONE, ERROR, WARN, INFO, DEBUG, ALL \(any case\), got "verbose"/],
     [['dev', '--verbose'], /unknown option --verbose/],
     [['dev', '-x'], /unknown option -x/],
     [['dev', '--config'], /--config needs a value/],

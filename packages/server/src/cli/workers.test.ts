@@ -27,7 +27,8 @@ describe('switchboard start --workers', () => {
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     t.after(() => child.kill('SIGKILL'));
-    const deadline = Date.now() + 10000;
+    // Two processes start on a machine that may be busy with other test files.
+    const deadline = Date.now() + 30000;
     while ((out.match(/"msg":"listening"/g) ?? []).length < 2) {
       assert.ok(Date.now() < deadline, `two workers listening:\n${out}`);
       await new Promise((r) => setTimeout(r, 50));

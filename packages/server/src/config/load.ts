@@ -108,7 +108,7 @@ function parseText(text: string, file: string, env: Env): { input: unknown; issu
 /** Command-line values that take precedence over the file's `server` and `log` sections. */
 export interface ConfigOverrides {
   server?: { host?: string; port?: number; tls?: { cert: string; key: string } };
-  log?: { level?: string };
+  log?: { level?: string; format?: 'json' | 'pretty' };
 }
 
 /** Shallow-merges `overrides` into the `server` and `log` sections of a raw configuration. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LIMITS, isValidNamespaceName, publishFrameBytes } from '@switchboard/protocol';
 import { DEFAULT_PROBE } from '../broker/link-probe.js';
-import { LOG_LEVELS } from '../log/logger.js';
+import { LOG_LEVELS, toLogLevel } from '../log/logger.js';
 import { exactlyOneTarget, functionTargetFields } from './function-target.js';
 import { auth, configuredModes, modeList, type AuthModeName } from './auth-schema.js';
 import { checkDataSources, dataSourceList, functionOrDataSource, isDataSourceIntegration, movedDataSource } from './datasource-schema.js';
@@ -154,17 +154,49 @@ const server = z
     tls: z.object({ cert: z.string().min(1), key: z.string().min(1) }).strict().optional(),
     /** Origins allowed to call `POST /event` from a browser; `*` allows any. */
     corsOrigins: z.array(z.string().min(1)).default(['*']),
-    /** Serve `GET /metrics` (Prometheus text format, no credentials needed). */
+    /** Serve `GET /metrics` (Prometheus text format). */
     metrics: z.boolean().default(true),
+    /**
+     * Serve `GET /metrics` on a listener of its own on this port (0: a free one) instead of the
+     * public port, so it need not be reachable by clients. Under `--workers` the primary opens it.
+     */
+    metricsPort: z.number().int().min(0).max(65535).optional(),
+    /** The address of the `metricsPort` listener. */
+    metricsHost: z.string().min(1).default('127.0.0.1'),
+    /** When set, `GET /metrics` needs `Authorization: Bearer <metricsToken>`. */
+    metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
     /** How long shutdown waits for sockets to close before cutting them. */
     shutdownTimeoutMs: positiveInt.default(5000),
+  })
+  .strict();
+
+const log = z
+  .object({
+    /** NONE | ERROR | WARN | INFO | DEBUG | ALL, in any case (`silent` and `trace` also name NONE and ALL). */
+    level: z.preprocess((v) => (typeof v === 'string' ? (toLogLevel(v) ?? v) : v), z.enum(LOG_LEVELS)).default('INFO'),
+    /** `json`: one JSON object per line; `pretty`: readable lines for people. */
+    format: z.enum(['json', 'pretty']).default('json'),
+  })
+  .strict();
+
+/** OpenTelemetry traces, exported over OTLP/HTTP; off when the section is absent. */
+const tracing = z
+  .object({
+    /** The collector's OTLP/HTTP traces URL (JSON), such as `http://127.0.0.1:4318/v1/traces`. */
+    endpoint: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL'),
+    /** `service.name` of the spans. */
+    serviceName: z.string().min(1).default('switchboard'),
+    /** The share of new traces recorded (0 to 1); a caller's sampled `traceparent` is always followed. */
+    sampleRatio: z.number().min(0).max(1).default(1),
+    /** Headers sent to the collector (such as its credentials). */
+    headers: z.record(z.string()).default({}),
   })
   .strict();
 
 export const configSchema = z
   .object({
     server: server.default({}),
-    log: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().default({}),
+    log: log.default({}),
     auth: auth.default({}),
     protection: protection.default({}),
     namespaces: z.array(namespace).min(1, 'must configure at least one namespace'),
@@ -176,6 +208,7 @@ export const configSchema = z
     destinations: z.array(destination).default([]),
     /** Where namespaces with `history` keep it (docs/history.md). */
     history: history.default({}),
+    tracing: tracing.optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -256,3 +289,5 @@ export type { DestinationConfig } from './destinations-schema.js';
 export type Config = z.infer<typeof configSchema>;
 /** What a config file may contain (defaults optional). */
 export type ConfigInput = z.input<typeof configSchema>;
+
+export type TracingConfig = z.infer<typeof tracing>;

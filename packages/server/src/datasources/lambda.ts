@@ -47,6 +47,7 @@ export class LambdaDataSource implements DataSource {
       functionName: this.#functionName,
       deadline: call.deadline,
       tags: { ...call.tags, dataSource: this.name },
+      ...(call.traceId !== undefined && { traceId: call.traceId }),
     });
     if (req.invocationType === 'Event') {
       invocation.then(

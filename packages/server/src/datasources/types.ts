@@ -23,6 +23,8 @@ export interface DataSourceCall {
   readonly deadline: number;
   /** The handler invocation's log tags (namespace, channel, requestId, handler). */
   readonly tags: Readonly<Record<string, string>>;
+  /** The X-Ray trace header of the data source span when tracing is on; a Lambda data source passes it to its function. */
+  readonly traceId?: string;
 }
 
 /**

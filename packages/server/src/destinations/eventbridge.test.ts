@@ -108,7 +108,7 @@ describe('forwarding to Amazon EventBridge (local endpoint)', () => {
       const sent = endpoint.requests.map((r) => entriesOf(r).map((e) => (JSON.parse(e.Detail) as { payload: { n: number } }).payload.n));
       assert.deepEqual(sent, [[0, 1, 2], [1], [1]]);
       assert.deepEqual(entriesOf(endpoint.requests[0]!).map((e) => [e.EventBusName, e.Source, e.DetailType]), [['default', 'switchboard', 'chat/a'], ['default', 'switchboard', 'chat/a'], ['default', 'switchboard', 'chat/a']]);
-      assert.match(server.switchboard.core.metrics.registry.render(), /switchboard_forward_retried_total\{destination="later"\} 2/);
+      assert.match(await server.switchboard.core.metrics.registry.render(), /switchboard_forward_retried_total\{destination="later"\} 2/);
     } finally {
       endpoint.answer = answer();
     }

@@ -40,8 +40,8 @@ export interface ServiceSink {
 
 const DROPPER = 'export function onPublish(ctx) { return ctx.events.filter((e) => !e.payload.drop); }\n';
 
-const gauge = (server: TestServer, line: string): number | undefined => {
-  const match = server.switchboard.core.metrics.registry.render().split('\n').find((l) => l.startsWith(line + ' '));
+const gauge = async (server: TestServer, line: string): Promise<number | undefined> => {
+  const match = (await server.switchboard.core.metrics.registry.render()).split('\n').find((l) => l.startsWith(line + ' '));
   return match === undefined ? undefined : Number(match.slice(line.length + 1));
 };
 
@@ -166,7 +166,7 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
         const reply = await pub.publish('d2', '/default/room/1', [{ back: true }], TEST_KEY);
         assert.equal(identifiers(reply).length, 1);
         await sub.next((f) => f.type === 'data' && f['id'] === 's' && JSON.parse(f['event'] as string).back === true);
-        const failures = server.switchboard.core.metrics.registry.render();
+        const failures = await server.switchboard.core.metrics.registry.render();
         assert.match(failures, /switchboard_forward_failed_total\{destination="out",guarantee="required",reason="not_confirmed"\} 3/);
       });
     });
@@ -187,7 +187,7 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
           }
           assert.equal(ids.length, 25);
           await eventually(() => sub.data('s').length, (n) => n === 25, 'every event broadcast while the destination is down');
-          assert.equal(gauge(server, 'switchboard_forward_queued{destination="out"}'), 25);
+          assert.equal(await gauge(server, 'switchboard_forward_queued{destination="out"}'), 25);
           const full = await pub.publish('full', '/default/q', [{ over: 1 }, { over: 2 }], TEST_KEY);
           assert.deepEqual(full['successful'], [], 'overflow: reject fails the publish that does not fit');
           const failed = full['failed'] as { code: string; message: string }[];
@@ -201,7 +201,7 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
           assert.deepEqual(mine.map((r) => r.envelope.id), ids, 'in publish order, none lost');
           assert.ok(!got.some((r) => (r.envelope.payload as { over?: number }).over !== undefined));
           await eventually(() => gauge(server, 'switchboard_forward_queued{destination="out"}'), (n) => n === 0, 'an empty queue');
-          assert.match(server.switchboard.core.metrics.registry.render(), /switchboard_forward_failed_total\{destination="out",guarantee="async",reason="queue_full"\} 2/);
+          assert.match(await server.switchboard.core.metrics.registry.render(), /switchboard_forward_failed_total\{destination="out",guarantee="async",reason="queue_full"\} 2/);
         } finally {
           proxy.restore();
           await Promise.all([pub.close(), sub.close()]);
@@ -228,7 +228,7 @@ export function forwardingSuite(service: string, available: { ok: boolean; reaso
             [...identifiers(dropped).map((id) => ['queue_full', id]), ...identifiers(kept).map((id) => ['shutdown', id])],
           );
           assert.deepEqual(JSON.parse(lines[0]!['body'] as string).payload, { d: 1 }, 'the log line carries the body, to replay');
-          const metrics = server.switchboard.core.metrics.registry.render();
+          const metrics = await server.switchboard.core.metrics.registry.render();
           assert.match(metrics, /switchboard_forward_failed_total\{destination="out",guarantee="async",reason="queue_full"\} 2/);
           assert.match(metrics, /switchboard_forward_failed_total\{destination="out",guarantee="async",reason="shutdown"\} 3/);
         } finally {

@@ -74,6 +74,7 @@ export class Forwarder {
     );
     registry.gauge('switchboard_forward_up', 'Whether a destination can take events (1) or not (0).', () =>
       this.#list().map((r) => [{ destination: r.name, guarantee: r.guarantee }, r.up ? 1 : 0]),
+      { aggregator: 'min' },
     );
   }
 

@@ -1,6 +1,7 @@
 import { ProtocolError } from '@switchboard/protocol';
 import type { Broker, BrokerMessage, BrokerStatus } from '../broker/types.js';
 import type { Logger } from '../log/logger.js';
+import type { Histogram } from 'prom-client';
 import type { Counter } from '../observability/metrics.js';
 import { SubscriptionIndex } from './subscription-index.js';
 
@@ -50,16 +51,21 @@ export class LocalFanout {
   readonly #broker: Broker;
   readonly #log: Logger;
   readonly #deliveries: Counter | undefined;
+  readonly #latency: Histogram | undefined;
   readonly #restoredListeners: InterestRestoredListener[] = [];
   /** Grows with every change of the broker's readiness; a recovery ends only if it is still current. */
   #statusGeneration = 0;
   #recovering = false;
 
-  /** `deliveries` counts the `data` frames handed to subscribers. */
-  constructor(broker: Broker, log: Logger, deliveries?: Counter) {
+  /**
+   * `deliveries` counts the `data` frames handed to subscribers; `latency` observes, once per
+   * broker message, the seconds from its `publishedAt` until its frames were written.
+   */
+  constructor(broker: Broker, log: Logger, deliveries?: Counter, latency?: Histogram) {
     this.#broker = broker;
     this.#log = log;
     this.#deliveries = deliveries;
+    this.#latency = latency;
   }
 
   /** See the class comment: publishes are refused while false. */
@@ -161,6 +167,8 @@ export class LocalFanout {
         delivered++;
       });
     }
-    if (delivered > 0) this.#deliveries?.inc(undefined, delivered);
+    if (delivered === 0) return;
+    this.#deliveries?.inc(undefined, delivered);
+    if (message.publishedAt !== undefined) this.#latency?.observe((performance.timeOrigin + performance.now() - message.publishedAt) / 1000);
   }
 }

@@ -1,4 +1,5 @@
 import { ProtocolError } from '@switchboard/protocol';
+import { traceparentOfXray } from '../observability/tracing.js';
 import type { InvokeCall, InvokeOutcome, Invoker } from './types.js';
 
 export interface HttpInvokerOptions {
@@ -40,7 +41,7 @@ export class HttpInvoker implements Invoker {
       try {
         response = await fetch(this.#url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-switchboard-request-id': call.requestId },
+          headers: { 'content-type': 'application/json', 'x-switchboard-request-id': call.requestId, ...traceHeaders(call.traceId) },
           body: JSON.stringify(call.payload),
           signal: AbortSignal.timeout(remaining),
         });
@@ -88,4 +89,14 @@ function isLambdaError(value: unknown): value is { errorType: string; errorMessa
     typeof (value as Record<string, unknown>)['errorType'] === 'string' &&
     typeof (value as Record<string, unknown>)['errorMessage'] === 'string'
   );
+}
+
+/**
+ * The trace of the call as an HTTP service expects it: `X-Amzn-Trace-Id` (as AWS passes it to
+ * HTTP targets) and the same context as a W3C `traceparent`.
+ */
+function traceHeaders(traceId: string | undefined): Record<string, string> {
+  if (traceId === undefined) return {};
+  const traceparent = traceparentOfXray(traceId);
+  return traceparent === undefined ? { 'x-amzn-trace-id': traceId } : { 'x-amzn-trace-id': traceId, traceparent };
 }

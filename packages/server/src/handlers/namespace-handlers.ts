@@ -1,6 +1,8 @@
-import { ProtocolError } from '@switchboard/protocol';
-import type { DataSource } from '../datasources/types.js';
+import { isProtocolError, ProtocolError } from '@switchboard/protocol';
+import type { DataSource, DataSourceAnswer, DataSourceCall } from '../datasources/types.js';
 import type { Logger } from '../log/logger.js';
+import type { Telemetry } from '../observability/telemetry.js';
+import type { SpanScope } from '../observability/tracing.js';
 import { codeContext, lambdaEvent, type HandlerInput } from './context.js';
 import type { InvokeCall, InvokeOutcome, Invoker } from '../functions/types.js';
 import { checkFunctionSubscribe, decidePublish, functionPublishEvents, unwrap, type PublishDecision } from './outcome.js';
@@ -45,6 +47,8 @@ export class NamespaceHandlers {
     readonly onSubscribeSpec: HandlerSpec | undefined,
     private readonly log: Logger,
     private readonly eventBytes: number,
+    /** Where invocations and data source calls are measured; none in unit tests that build handlers alone. */
+    private readonly telemetry?: Telemetry,
   ) {}
 
   /** True when publishes must wait for the handler's decision. */
@@ -96,10 +100,33 @@ export class NamespaceHandlers {
     if (spec.kind === 'function') checkFunctionSubscribe(value);
   }
 
-  async #invoke(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): Promise<InvokeOutcome> {
-    const call = this.#call(spec, operation, input);
-    const outcome = await this.#send(spec.invoker, call);
-    return outcome.status === 'data-source' ? this.#viaDataSource(spec, call, outcome) : outcome;
+  #invoke(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): Promise<InvokeOutcome> {
+    const tracer = this.telemetry?.tracer;
+    if (tracer === undefined) return this.#measured(spec, operation, input, undefined);
+    const attributes = { 'switchboard.namespace': this.namespace, 'switchboard.handler': spec.name, 'switchboard.request_id': input.requestId };
+    // The function gets the handler span as its parent, the way Lambda passes a trace (X-Ray header).
+    return tracer.inSpan(`handler ${operation}`, attributes, (span) => this.#measured(spec, operation, input, tracer.xrayHeader(), span));
+  }
+
+  async #measured(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput, traceId: string | undefined, span?: SpanScope): Promise<InvokeOutcome> {
+    const call = this.#call(spec, operation, input, traceId);
+    const outcome = await measured(
+      async () => {
+        const first = await this.#send(spec.invoker, call);
+        return first.status === 'data-source' ? this.#viaDataSource(spec, call, first) : first;
+      },
+      outcomeLabel,
+      (result, seconds) => {
+        this.telemetry?.metrics.handlerSeconds.observe({ namespace: this.namespace, operation, outcome: result }, seconds);
+        this.log.debug('handler', { ...call.tags, outcome: result, ms: round(seconds * 1000) });
+      },
+    );
+    const result = outcomeLabel(outcome);
+    span?.setAttributes({ 'switchboard.outcome': result });
+    if (result !== 'ok') span?.fail(outcome.status === 'threw' ? outcome.name : result, 'message' in outcome ? outcome.message : result);
+    // ALL: what the handler got and gave; the events, never the request's headers (credentials).
+    if (this.log.enabled('trace')) this.log.trace('handler payload', { ...call.tags, events: input.events, outcome });
+    return outcome;
   }
 
   /**
@@ -119,7 +146,7 @@ export class NamespaceHandlers {
     }
     const operation = call.operation === 'onSubscribe' ? 'onSubscribe' : 'onPublish';
     const deadline = Math.min(call.deadline, Date.now() + source.timeoutMs);
-    const answer = await source.invoke(step.request, { operation, requestId: call.requestId, deadline, tags: call.tags });
+    const answer = await this.#callDataSource(source, step.request, { operation, requestId: call.requestId, deadline, tags: call.tags });
     const ctx = { ...(call.payload as Record<string, unknown>), stash: step.stash, result: answer.result ?? null, error: answer.error ?? null };
     const outcome = await this.#send(spec.invoker, { ...call, step: 'response', payload: ctx });
     if (answer.error !== undefined && outcome.status === 'ok' && (outcome.appendedErrors?.length ?? 0) === 0) {
@@ -130,6 +157,27 @@ export class NamespaceHandlers {
       );
     }
     return outcome;
+  }
+
+  /** One data source call, measured, logged and traced: the single place every data source call passes. */
+  #callDataSource(source: DataSource, request: unknown, call: DataSourceCall): Promise<DataSourceAnswer> {
+    const tracer = this.telemetry?.tracer;
+    if (tracer === undefined) return this.#measuredDataSource(source, request, call);
+    const attributes = { 'switchboard.namespace': this.namespace, 'switchboard.data_source': source.name, 'switchboard.data_source.type': source.type, 'switchboard.request_id': call.requestId };
+    return tracer.inSpan('data source', attributes, (span) => this.#measuredDataSource(source, request, withTrace(call, tracer.xrayHeader()), span), { kind: 'client' });
+  }
+
+  async #measuredDataSource(source: DataSource, request: unknown, call: DataSourceCall, span?: SpanScope): Promise<DataSourceAnswer> {
+    const answer = await measured(
+      () => source.invoke(request, call),
+      (a) => (a.error === undefined ? 'ok' : a.error.type.endsWith(':TimeoutError') ? 'timeout' : 'error'),
+      (result, seconds) => {
+        this.telemetry?.metrics.dataSourceSeconds.observe({ namespace: this.namespace, dataSource: source.name, outcome: result }, seconds);
+        this.log.debug('data source', { ...call.tags, dataSource: source.name, outcome: result, ms: round(seconds * 1000) });
+      },
+    );
+    if (answer.error !== undefined) span?.fail(answer.error.type, answer.error.message);
+    return answer;
   }
 
   /** Invokes and logs what the client will not see in detail: a throw, a crash, a timeout. */
@@ -146,8 +194,8 @@ export class NamespaceHandlers {
     }
   }
 
-  #call(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput): InvokeCall {
-    return {
+  #call(spec: HandlerSpec, operation: 'onPublish' | 'onSubscribe', input: HandlerInput, traceId: string | undefined): InvokeCall {
+    return withTrace<InvokeCall>({
       kind: spec.kind,
       operation,
       payload: spec.kind === 'function' ? lambdaEvent(input) : codeContext(input),
@@ -156,8 +204,50 @@ export class NamespaceHandlers {
       deadline: Date.now() + spec.timeoutMs,
       ...(input.authMode !== undefined && { authMode: input.authMode }),
       tags: { namespace: this.namespace, channel: input.channel.path, requestId: input.requestId, handler: `${spec.name}:${operation}` },
-    };
+    }, traceId);
   }
+}
+
+/** `call` carrying the X-Ray trace header the function receives, when tracing gives one. */
+function withTrace<C extends { readonly traceId?: string }>(call: C, traceId: string | undefined): C {
+  return traceId === undefined ? call : { ...call, traceId };
+}
+
+/** Runs a call and reports how it ended (`label`, or `failureLabel` when it rejected) and how long it took. */
+async function measured<T>(work: () => Promise<T>, label: (value: T) => string, report: (outcome: string, seconds: number) => void): Promise<T> {
+  const started = performance.now();
+  let result = 'failed';
+  try {
+    const outcome = await work();
+    result = label(outcome);
+    return outcome;
+  } catch (err) {
+    result = failureLabel(err);
+    throw err;
+  } finally {
+    report(result, (performance.now() - started) / 1000);
+  }
+}
+
+/** The `outcome` label of an invocation that ended: ok, error (threw or util.error), unauthorized. */
+function outcomeLabel(outcome: InvokeOutcome): string {
+  switch (outcome.status) {
+    case 'ok':
+      return 'ok';
+    case 'unauthorized':
+      return 'unauthorized';
+    default:
+      return 'error';
+  }
+}
+
+/** The `outcome` label of an invocation that did not end: timeout, or failed (crash, unreachable, bad answer). */
+function failureLabel(err: unknown): string {
+  return isProtocolError(err) && err.errorType === 'HandlerTimeoutError' ? 'timeout' : 'failed';
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function describe(err: unknown): unknown {

@@ -4,6 +4,7 @@ import type { Config, NamespaceConfig } from '../config/schema.js';
 import { DataSourceRegistry } from '../datasources/registry.js';
 import { functionName, type FunctionService } from '../functions/service.js';
 import type { Logger } from '../log/logger.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import { NamespaceHandlers, type HandlerSpec } from './namespace-handlers.js';
 
 /** What a code handler file is as a function target: a JavaScript module without Lambda settings. */
@@ -12,6 +13,8 @@ const CODE_DEFAULTS = { memoryMb: 256, concurrency: 1, retries: 0 } as const;
 export interface HandlerRegistryOptions {
   /** `AMAZON_DYNAMODB` data sources without `endpoint` use the embedded store (`switchboard dev`). @default false */
   embeddedDataStores?: boolean;
+  /** Where invocations and data source calls are measured and traced. */
+  telemetry?: Telemetry;
 }
 
 /**
@@ -37,7 +40,7 @@ export class HandlerRegistry {
       const onPublish = this.#spec(ns, index, 'onPublish');
       const onSubscribe = this.#spec(ns, index, 'onSubscribe');
       if (onPublish || onSubscribe) {
-        this.#byNamespace.set(ns.name, new NamespaceHandlers(ns.name, onPublish, onSubscribe, log, config.limits.eventBytes));
+        this.#byNamespace.set(ns.name, new NamespaceHandlers(ns.name, onPublish, onSubscribe, log, config.limits.eventBytes, options.telemetry));
       }
     }
   }

@@ -35,10 +35,10 @@ export class PublishPreAuth {
    * Before the body.
    * @throws ProtocolError the refusal (`UnauthorizedException`) every namespace would give.
    */
-  async checkHeaders(headers: AuthHeaders): Promise<void> {
+  async checkHeaders(headers: AuthHeaders, requestId?: string): Promise<void> {
     const presented = this.#auth.presented(this.#modes, { operation: 'EVENT_PUBLISH', headers });
     if (presented.length > 0 && !presented.every((mode) => HEADER_MODES.has(mode))) return;
-    await this.#auth.authorize(this.#modes, { operation: 'EVENT_PUBLISH', headers });
+    await this.#auth.authorize(this.#modes, { operation: 'EVENT_PUBLISH', headers, preliminary: true, ...(requestId !== undefined && { requestId }) });
   }
 
   /**
@@ -46,9 +46,9 @@ export class PublishPreAuth {
    * are all the request presents.
    * @throws ProtocolError the refusal every namespace would give.
    */
-  async checkBody(headers: AuthHeaders, body: string): Promise<void> {
+  async checkBody(headers: AuthHeaders, body: string, requestId?: string): Promise<void> {
     const presented = this.#auth.presented(this.#modes, { operation: 'EVENT_PUBLISH', headers });
     if (!presented.includes('AWS_IAM') || !presented.every((mode) => mode === 'AWS_IAM' || HEADER_MODES.has(mode))) return;
-    await this.#auth.authorize(this.#modes, { operation: 'EVENT_PUBLISH', headers, signedBody: () => body });
+    await this.#auth.authorize(this.#modes, { operation: 'EVENT_PUBLISH', headers, signedBody: () => body, preliminary: true, ...(requestId !== undefined && { requestId }) });
   }
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ProtocolError, exceedsJsonDepth, isProtocolError, isRecord, publishResultBody } from '@switchboard/protocol';
+import { ProtocolError, exceedsJsonDepth, isProtocolError, isRecord, publishResultBody, type PublishResult } from '@switchboard/protocol';
 import { requestHeaders } from '../auth/headers.js';
+import { answerScrape, type Scrape } from '../observability/metrics-endpoint.js';
+import { logRequest } from '../observability/request-log.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import type { Protection } from '../protection/protection.js';
@@ -13,8 +15,8 @@ import { PublishPreAuth } from './pre-auth.js';
 export interface HttpState {
   /** False while starting and while shutting down: `/healthz` answers 503 (as while the broker is down). */
   ready: boolean;
-  /** The Prometheus text for `GET /metrics`. */
-  metrics: () => string;
+  /** What `GET /metrics` answers on this port; `undefined` when it is not served here (off, or on `server.metricsPort`). */
+  scrape: Scrape | undefined;
 }
 
 /**
@@ -27,25 +29,43 @@ export function createRequestListener(core: Core, state: HttpState, protection: 
   const cors = new Cors(core.config.server.corsOrigins);
   const preAuth = new PublishPreAuth(core.auth, core.namespaces);
   return (req, res) => {
+    const receivedAt = performance.now();
     const requestId = randomUUID();
     res.setHeader('x-amzn-requestid', requestId);
-    route(core, state, cors, protection, preAuth, req, res, requestId).catch((err: unknown) => {
-      if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
-        core.log.error('http request failed', { requestId, err });
-      }
-      const error = isProtocolError(err) ? err : new ProtocolError('InternalFailureException', 'The request failed unexpectedly; see the server log');
-      core.metrics.errors.inc({ errorType: error.errorType, transport: 'http' });
-      if (res.headersSent) return void res.destroy();
-      if (err instanceof ProtocolError && err.errorType === 'PayloadTooLargeException') res.setHeader('connection', 'close');
-      sendJson(res, error.status, { errors: [error.toWire()] });
-    });
+    const seen: Seen = {};
+    route(core, state, cors, protection, preAuth, req, res, requestId, receivedAt, seen).then(
+      (result) => {
+        if (result !== undefined) logRequest(core.log, { operation: 'publish', transport: 'http', requestId, ...seen, result, status: res.statusCode, receivedAt });
+      },
+      (err: unknown) => {
+        if (!isProtocolError(err) || err.errorType === 'InternalFailureException') {
+          core.log.error('http request failed', { requestId, err });
+        }
+        const error = isProtocolError(err) ? err : new ProtocolError('InternalFailureException', 'The request failed unexpectedly; see the server log');
+        core.metrics.errors.inc({ errorType: error.errorType, transport: 'http' });
+        const operation = seen.publish === true ? 'publish' : 'request';
+        logRequest(core.log, { operation, transport: 'http', requestId, ...seen, error, status: error.status, receivedAt });
+        if (res.headersSent) return void res.destroy();
+        if (err instanceof ProtocolError && err.errorType === 'PayloadTooLargeException') res.setHeader('connection', 'close');
+        sendJson(res, error.status, { errors: [error.toWire()] });
+      },
+    );
   };
 }
 
-async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, preAuth: PublishPreAuth, req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+/** What a request turned out to be, as far as it was read: for its log line. */
+interface Seen {
+  /** A `POST /event`, refused or not. */
+  publish?: boolean;
+  channel?: unknown;
+  events?: readonly string[];
+}
+
+/** Answers one request; resolves with the result of a publish (which is logged), otherwise with nothing. */
+async function route(core: Core, state: HttpState, cors: Cors, protection: Protection, preAuth: PublishPreAuth, req: IncomingMessage, res: ServerResponse, requestId: string, receivedAt: number, seen: Seen): Promise<PublishResult | undefined> {
   const path = (req.url ?? '/').split('?', 1)[0];
   if (path === '/event') {
-    if (req.method === 'OPTIONS') return cors.preflight(req, res);
+    if (req.method === 'OPTIONS') return void cors.preflight(req, res);
     cors.apply(req, res);
   }
   if (path === '/healthz') {
@@ -64,46 +84,51 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
           : core.history?.ready === false
             ? 'history unavailable'
             : 'ok';
-    return sendJson(res, status === 'ok' ? 200 : 503, down.length > 0 ? { status, destinations: down } : { status });
+    return void sendJson(res, status === 'ok' ? 200 : 503, down.length > 0 ? { status, destinations: down } : { status });
   }
-  if (path === '/metrics' && core.config.server.metrics) {
+  if (path === '/metrics' && state.scrape !== undefined) {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
-    const text = state.metrics();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'content-length': Buffer.byteLength(text) });
-    return void res.end(text);
+    return void (await answerScrape(req, res, state.scrape, core.config.server.metricsToken));
   }
   if (path === '/event/history') {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
-    return sendJson(res, 200, await readHistory(core, req, new URL(req.url ?? '/', 'http://localhost'), requestId));
+    return void sendJson(res, 200, await readHistory(core, req, new URL(req.url ?? '/', 'http://localhost'), requestId));
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
+  seen.publish = true;
   const refusal = protection.admitPublish(req);
   if (refusal !== undefined) {
     // Refused before the body is read: close rather than read the rest of it.
     res.setHeader('connection', 'close');
     if (refusal.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(refusal.retryAfterSeconds));
-    return sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
+    return void sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
   }
 
   const headers = requestHeaders(req.headers);
   try {
-    await preAuth.checkHeaders(headers);
+    await preAuth.checkHeaders(headers, requestId);
   } catch (err) {
     // Refused before the body is read: close rather than read the rest of it.
     res.setHeader('connection', 'close');
     throw err;
   }
   const raw = await readBody(req, core.limits.httpBodyBytes);
-  await preAuth.checkBody(headers, raw);
+  await preAuth.checkBody(headers, raw, requestId);
   const body = parseJson(raw, core.limits.jsonDepth);
   if (!isRecord(body)) throw new ProtocolError('BadRequestException', 'Request body must be a JSON object {"channel", "events"}');
   const { channel, events } = body;
+  seen.channel = channel;
   if (typeof channel !== 'string') throw new ProtocolError('BadRequestException', 'Request body "channel" must be a string');
   if (!Array.isArray(events) || !events.every((e) => typeof e === 'string')) {
     throw new ProtocolError('BadRequestException', 'Request body "events" must be an array of JSON-encoded strings');
   }
+  seen.events = events;
+  const traceparent = req.headers.traceparent;
   const result = await publish(core, {
+    transport: 'http',
+    receivedAt,
+    traceparent: typeof traceparent === 'string' ? traceparent : undefined,
     channel,
     events,
     headers,
@@ -113,6 +138,7 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
   });
   core.metrics.publishes.inc(HTTP);
   sendText(res, 200, publishResultBody(result));
+  return result;
 }
 
 const HTTP = { transport: 'http' } as const;

@@ -1,76 +1,98 @@
+import { Counter as PromCounter, Histogram, Registry, type Aggregator, type Metric } from 'prom-client';
+
 /**
- * Counters and gauges in the Prometheus text format (`GET /metrics`). Counters are plain numbers
- * per label set, so incrementing one on the hot path costs a map lookup at most (none without
- * labels); gauges are read when scraped.
+ * The server's metrics on a prom-client `Registry` (`GET /metrics`, Prometheus text format).
+ * `Counter` and `registry.gauge` keep the small call shapes the rest of the server uses; the
+ * values live in prom-client.
  */
 export type Labels = Readonly<Record<string, string>>;
 
+/** A monotonically increasing count, optionally one per label set. */
 export class Counter {
+  readonly #registry: Registry;
+  #metric: PromCounter;
+  #labelNames: readonly string[];
+  /** What was counted without labels, carried over if the counter learns label names. */
   #unlabeled = 0;
-  readonly #byLabels = new Map<string, number>();
 
   constructor(
+    registry: Registry,
     readonly name: string,
     readonly help: string,
-  ) {}
+    labelNames: readonly string[] = [],
+  ) {
+    this.#registry = registry;
+    this.#labelNames = labelNames;
+    this.#metric = new PromCounter({ name, help, labelNames, registers: [registry] });
+  }
 
   inc(labels?: Labels, by = 1): void {
     if (labels === undefined) {
       this.#unlabeled += by;
-      return;
+      return this.#metric.inc(by);
     }
-    const key = formatLabels(labels);
-    this.#byLabels.set(key, (this.#byLabels.get(key) ?? 0) + by);
+    if (this.#labelNames.length === 0) this.#learn(labels);
+    this.#metric.inc(labels, by);
   }
 
-  /** The value for one label set (tests, logs). */
-  value(labels?: Labels): number {
-    return labels === undefined ? this.#unlabeled : (this.#byLabels.get(formatLabels(labels)) ?? 0);
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    if (this.#byLabels.size === 0 || this.#unlabeled > 0) lines.push(`${this.name} ${this.#unlabeled}`);
-    for (const [labels, value] of this.#byLabels) lines.push(`${this.name}${labels} ${value}`);
-    return lines.join('\n');
+  /**
+   * prom-client fixes a counter's label names when it is created. A counter made without them
+   * (`registry.counter(name, help)`) learns them on its first labelled `inc`: it is created again
+   * with them; what it held without labels (normally nothing) is kept. Later label names that
+   * differ are refused by prom-client.
+   */
+  #learn(labels: Labels): void {
+    this.#labelNames = Object.keys(labels);
+    this.#registry.removeSingleMetric(this.name);
+    this.#metric = new PromCounter({ name: this.name, help: this.help, labelNames: this.#labelNames, registers: [this.#registry] });
+    if (this.#unlabeled > 0) this.#metric.inc(this.#unlabeled);
   }
 }
 
-/** A value read at scrape time, optionally one per label set. */
-export interface Gauge {
-  readonly name: string;
-  readonly help: string;
-  read(): number | [Labels, number][];
+/** What a gauge reads at scrape time: one value, or one per label set. */
+export type GaugeRead = () => number | [Labels, number][];
+
+export interface GaugeOptions {
+  /**
+   * How the cluster primary combines the workers' values under `--workers N`.
+   * @default 'sum'
+   */
+  readonly aggregator?: Aggregator;
 }
 
 export class MetricsRegistry {
-  readonly #counters: Counter[] = [];
-  readonly #gauges: Gauge[] = [];
+  /** The prom-client registry: histograms and process metrics are registered on it directly. */
+  readonly prom = new Registry();
 
-  counter(name: string, help: string): Counter {
-    const counter = new Counter(name, help);
-    this.#counters.push(counter);
-    return counter;
+  counter(name: string, help: string, labelNames?: readonly string[]): Counter {
+    return new Counter(this.prom, name, help, labelNames);
   }
 
-  gauge(name: string, help: string, read: Gauge['read']): void {
-    this.#gauges.push({ name, help, read });
+  /** A histogram of durations or sizes; `buckets` are its upper bounds. */
+  histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets: readonly number[]): Histogram<L> {
+    return new Histogram({ name, help, labelNames, buckets: [...buckets], registers: [this.prom] });
   }
 
-  render(): string {
-    const parts = this.#counters.map((c) => c.render());
-    for (const gauge of this.#gauges) {
-      const lines = [`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`];
-      const value = gauge.read();
-      if (typeof value === 'number') lines.push(`${gauge.name} ${value}`);
-      else for (const [labels, v] of value) lines.push(`${gauge.name}${formatLabels(labels)} ${v}`);
-      parts.push(lines.join('\n'));
-    }
-    return parts.join('\n') + '\n';
+  /** A gauge whose value `read` gives when scraped. */
+  gauge(name: string, help: string, read: GaugeRead, options: GaugeOptions = {}): void {
+    // A metric object as prom-client's own cluster aggregation registers them: the label names
+    // come from what `read` returns, so callers need not declare them.
+    const aggregator = options.aggregator ?? 'sum';
+    const get = async () => {
+      const value = read();
+      const values = typeof value === 'number' ? [{ value, labels: {} }] : value.map(([labels, v]) => ({ value: v, labels }));
+      return { name, help, type: 'gauge', aggregator, values };
+    };
+    this.prom.registerMetric({ name, help, type: 'gauge', aggregator, get } as unknown as Metric);
   }
-}
 
-function formatLabels(labels: Labels): string {
-  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
+  /** The Prometheus text of every metric. */
+  render(): Promise<string> {
+    return this.prom.metrics();
+  }
+
+  /** The content type of `render`'s text. */
+  get contentType(): string {
+    return this.prom.contentType;
+  }
 }

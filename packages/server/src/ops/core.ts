@@ -7,6 +7,7 @@ import type { HandlerRegistry } from '../handlers/registry.js';
 import type { HistoryService } from '../history/service.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerMetrics } from '../observability/server-metrics.js';
+import type { Telemetry } from '../observability/telemetry.js';
 import type { NamespaceRegistry } from '../namespaces/registry.js';
 import type { OutboundBudget } from '../ws/outbound-budget.js';
 
@@ -26,4 +27,6 @@ export interface Core {
   readonly metrics: ServerMetrics;
   /** The process-wide budget for bytes queued to WebSocket clients. */
   readonly outbound: OutboundBudget;
+  /** The metrics again, and the tracer when tracing is on. */
+  readonly telemetry: Telemetry;
 }

@@ -1,6 +1,7 @@
 import { parseChannel, type AuthHeaders, type Channel } from '@switchboard/protocol';
 import type { AuthGrant } from '../auth/types.js';
 import type { Namespace } from '../namespaces/registry.js';
+import { inSpan } from '../observability/telemetry.js';
 import type { Core } from './core.js';
 
 /** What publish and subscribe requests have in common, from WebSocket or HTTP. */
@@ -13,6 +14,8 @@ export interface OperationRequest {
   /** See `AuthRequest.signedBody`. */
   readonly signedBody: () => string;
   readonly sourceIp: string | undefined;
+  /** A W3C `traceparent` the caller sent (`POST /event`): the request's span continues that trace. */
+  readonly traceparent?: string | undefined;
 }
 
 export interface AuthorizedOperation {
@@ -32,13 +35,20 @@ export async function authorizeOperation(core: Core, operation: 'EVENT_PUBLISH' 
   const subscribe = operation === 'EVENT_SUBSCRIBE';
   const channel = parseChannel(request.channel, { allowWildcard: subscribe });
   const namespace = core.namespaces.get(channel.namespace);
-  const grant = await core.auth.authorize(subscribe ? namespace.subscribeModes : namespace.publishModes, {
-    operation,
-    headers: request.headers,
-    namespace: namespace.name,
-    channel: channel.path,
-    signedBody: request.signedBody,
-    ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
+  const modes = subscribe ? namespace.subscribeModes : namespace.publishModes;
+  const grant = await inSpan(core.telemetry, 'auth', () => ({ 'switchboard.auth.operation': operation }), async (span) => {
+    const granted = await core.auth.authorize(modes, {
+      operation,
+      headers: request.headers,
+      namespace: namespace.name,
+      channel: channel.path,
+      signedBody: request.signedBody,
+      requestId: request.requestId,
+      ...(request.sourceIp === undefined ? {} : { sourceIp: request.sourceIp }),
+      ...(span !== undefined && { traceId: core.telemetry.tracer?.xrayHeader() }),
+    });
+    span?.setAttributes({ 'switchboard.auth.mode': granted.mode });
+    return granted;
   });
   return { channel, namespace, grant };
 }

@@ -5,14 +5,19 @@ import type { BrokerEvent } from '../broker/types.js';
 import { withRefusals } from '../destinations/forwarder.js';
 import type { HandlerInput } from '../handlers/context.js';
 import type { PublishDecision } from '../handlers/outcome.js';
+import { inSpan } from '../observability/telemetry.js';
+import type { SpanAttributes, SpanScope } from '../observability/tracing.js';
 import type { Core } from './core.js';
 import { eventTooLarge, validateEvents } from './events.js';
 import { authorizeOperation, type OperationRequest } from './operation.js';
-import { namespaceOf } from './subscribe.js';
 
 export interface PublishRequest extends OperationRequest {
   /** JSON-encoded event strings. */
   readonly events: readonly string[];
+  /** Which endpoint received it, for metrics and logs. @default 'http' */
+  readonly transport?: 'ws' | 'http';
+  /** When it arrived (`performance.now()`), for the publish latency metrics. @default when `publish` is called */
+  readonly receivedAt?: number;
 }
 
 /**
@@ -24,15 +29,28 @@ export interface PublishRequest extends OperationRequest {
  *
  * @throws ProtocolError for anything the client must hear about.
  */
-export async function publish(core: Core, request: PublishRequest): Promise<PublishResult> {
+export function publish(core: Core, request: PublishRequest): Promise<PublishResult> {
+  const receivedAt = request.receivedAt ?? performance.now();
+  const attributes = (): SpanAttributes => ({
+    'switchboard.request_id': request.requestId,
+    'switchboard.transport': request.transport ?? 'http',
+    'switchboard.channel': typeof request.channel === 'string' ? request.channel : undefined,
+    'switchboard.events': request.events.length,
+  });
+  return inSpan(core.telemetry, 'publish', attributes, (span) => run(core, request, receivedAt, span), { kind: 'server', traceparent: request.traceparent });
+}
+
+async function run(core: Core, request: PublishRequest, receivedAt: number, span: SpanScope | undefined): Promise<PublishResult> {
   const { channel, namespace, grant } = await authorizeOperation(core, 'EVENT_PUBLISH', request);
+  span?.setAttributes({ 'switchboard.namespace': namespace.name, 'switchboard.auth.mode': grant.mode });
   const handlers = core.handlers.get(namespace.name);
   const decides = handlers?.decidesPublish === true;
   // A deciding handler may shrink an event: the size limit applies to its output (AWS: "Transformed event").
   const { payloads, tooLarge } = validateEvents(request.events, core.limits, !decides);
   const events: BrokerEvent[] = request.events.map((payload) => ({ id: randomUUID(), payload }));
   const checked = (): PublishDecision => unchanged(events, tooLarge, core.limits.eventBytes);
-  if (handlers === undefined) return deliver(core, request.requestId, channel, grant, checked());
+  const publishing: Publishing = { core, request, receivedAt, channel, grant };
+  if (handlers === undefined) return deliver(publishing, checked());
   const input: HandlerInput = {
     operation: 'PUBLISH',
     channel,
@@ -43,11 +61,22 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
     authMode: grant.mode,
   };
   if (!decides) {
-    const result = await deliver(core, request.requestId, channel, grant, checked());
+    const result = await deliver(publishing, checked());
     if (result.successful.length > 0) handlers.fireAndForget(input);
     return result;
   }
-  return deliver(core, request.requestId, channel, grant, await handlers.onPublish(input));
+  const result = await deliver(publishing, await handlers.onPublish(input));
+  span?.setAttributes({ 'switchboard.successful': result.successful.length, 'switchboard.failed': result.failed.length });
+  return result;
+}
+
+/** One publish past auth, as its last steps need it. */
+interface Publishing {
+  readonly core: Core;
+  readonly request: PublishRequest;
+  readonly receivedAt: number;
+  readonly channel: Channel;
+  readonly grant: AuthGrant;
 }
 
 /**
@@ -55,15 +84,16 @@ export async function publish(core: Core, request: PublishRequest): Promise<Publ
  * destinations, then what they confirmed is broadcast, then queued for its `async` ones
  * (`destinations/forwarder.ts`). Events forwarding refused move from `successful` to `failed`.
  */
-async function deliver(core: Core, requestId: string, channel: Channel, grant: AuthGrant, decision: PublishDecision): Promise<PublishResult> {
+async function deliver(publishing: Publishing, decision: PublishDecision): Promise<PublishResult> {
+  const { core, channel, grant } = publishing;
   if (!core.forwarder.forwards(channel.namespace)) {
-    if (decision.broadcast.length > 0) await broadcast(core, channel.path, decision.broadcast, requestId);
+    if (decision.broadcast.length > 0) await broadcast(publishing, decision.broadcast);
     return { successful: decision.successful, failed: decision.failed };
   }
   const plan = await core.forwarder.prepare({ channel, grant }, decision.broadcast);
   if (plan.broadcast.length > 0) {
     try {
-      await broadcast(core, channel.path, plan.broadcast, requestId);
+      await broadcast(publishing, plan.broadcast);
     } catch (err) {
       plan.abort();
       throw err;
@@ -87,14 +117,23 @@ function unchanged(events: BrokerEvent[], tooLarge: readonly number[], eventByte
   return decision;
 }
 
-async function broadcast(core: Core, channel: string, events: readonly BrokerEvent[], requestId: string): Promise<void> {
+/** Hands the events to the broker: the publish latency ends here, the broker round trip is measured and traced. */
+async function broadcast({ core, request, receivedAt, channel }: Publishing, events: readonly BrokerEvent[]): Promise<void> {
+  const { metrics } = core;
+  const handedAt = performance.now();
+  metrics.publishSeconds.observe({ transport: request.transport ?? 'http' }, (handedAt - receivedAt) / 1000);
+  const broker = core.config.broker.type;
+  const message = { channel: channel.path, events, publishedAt: performance.timeOrigin + receivedAt };
   try {
-    const namespace = namespaceOf(channel);
-    if (core.history?.has(namespace)) await core.history.publish(namespace, { channel, events });
-    else await core.fanout.publish({ channel, events });
-    core.metrics.eventsPublished.inc(undefined, events.length);
+    const attributes = (): SpanAttributes => ({ 'messaging.system': broker, 'messaging.destination.name': channel.path, 'switchboard.events': events.length });
+    const history = core.history?.has(channel.namespace) ? core.history : undefined;
+    const send = (): Promise<void> => (history !== undefined ? history.publish(channel.namespace, message) : core.fanout.publish(message));
+    await inSpan(core.telemetry, 'broker publish', attributes, send, { kind: 'producer' });
+    metrics.brokerPublishSeconds.observe({ broker, result: 'ok' }, (performance.now() - handedAt) / 1000);
+    metrics.eventsPublished.inc(undefined, events.length);
   } catch (err) {
-    core.log.error('broker publish failed', { requestId, channel, err });
+    metrics.brokerPublishSeconds.observe({ broker, result: 'error' }, (performance.now() - handedAt) / 1000);
+    core.log.error('broker publish failed', { requestId: request.requestId, channel: channel.path, err });
     throw new ProtocolError('ServiceUnavailableException', 'The broker is unavailable; the events were not delivered. Retry later.', { cause: err });
   }
 }

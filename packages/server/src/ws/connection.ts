@@ -18,6 +18,9 @@ import {
 } from '@switchboard/protocol';
 import type { Logger } from '../log/logger.js';
 import { mergeHeaders } from '../auth/headers.js';
+import { logRequest, type RequestLine } from '../observability/request-log.js';
+import { inSpan } from '../observability/telemetry.js';
+import type { SpanAttributes } from '../observability/tracing.js';
 import type { Core } from '../ops/core.js';
 import { publish } from '../ops/publish.js';
 import { authorizeSubscribe, startSubscription, stopSubscription } from '../ops/subscribe.js';
@@ -76,12 +79,13 @@ export class Connection implements QueueHolder {
   /** Handles one text frame from the client. Never throws. */
   receive(text: string): void {
     if (this.#closed || !this.#admitMessage()) return;
+    const receivedAt = performance.now();
     let message: ClientMessage;
     try {
       message = decodeClientMessage(text, this.#core.limits.jsonDepth);
     } catch (err) {
       const e = err as DecodeError;
-      this.#reject(e.replyType, e.id, e);
+      this.#reject(e.replyType, e.id, e, receivedAt);
       return;
     }
     if (message.type === 'connection_init') {
@@ -93,23 +97,24 @@ export class Connection implements QueueHolder {
     if (message.type === 'ka') return;
     const replyType = REPLY_TYPE[message.type];
     if (this.#draining) {
-      this.#reject(replyType, message.id, new ProtocolError('ServiceUnavailableException', 'The server is shutting down; reconnect and retry'));
+      this.#reject(replyType, message.id, new ProtocolError('ServiceUnavailableException', 'The server is shutting down; reconnect and retry'), receivedAt);
       return;
     }
     if (message.type === 'publish' && !this.#publishes.take()) {
       const limit = this.#core.limits.publishesPerSecond;
-      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Rate limit exceeded: at most ${limit} publishes per second per connection`));
+      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Rate limit exceeded: at most ${limit} publishes per second per connection`), receivedAt);
       return;
     }
     if (this.#queued >= this.#core.limits.pendingOperations) {
-      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Too many operations in flight on this connection (limit ${this.#core.limits.pendingOperations})`));
+      this.#reject(replyType, message.id, new ProtocolError('LimitExceededError', `Too many operations in flight on this connection (limit ${this.#core.limits.pendingOperations})`), receivedAt);
       return;
     }
     this.#queued++;
     this.#inbound.queued(text.length);
+    const requestId = randomUUID();
     this.#queue = this.#queue
-      .then(() => this.#run(message))
-      .catch((err: unknown) => this.#fail(replyType, message.id, err))
+      .then(() => this.#run(message, requestId, receivedAt))
+      .catch((err: unknown) => this.#fail(message, requestId, receivedAt, err))
       .finally(() => {
         this.#queued--;
         this.#inbound.done(text.length);
@@ -119,7 +124,7 @@ export class Connection implements QueueHolder {
   /** Binary frames are not part of the protocol. */
   receiveBinary(): void {
     if (this.#closed || !this.#admitMessage()) return;
-    this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'));
+    this.#reject('error', undefined, new ProtocolError('BadRequestException', 'Binary frames are not supported; send JSON text frames'), performance.now());
   }
 
   /** Counts an inbound message; closes a connection past `limits.messagesPerSecond`. */
@@ -240,25 +245,44 @@ export class Connection implements QueueHolder {
     this.#subscriptions.clear();
   }
 
-  async #run(message: Exclude<ClientMessage, { type: 'connection_init' | 'ka' }>): Promise<void> {
+  async #run(message: Operation, requestId: string, receivedAt: number): Promise<void> {
     if (this.#closed) return;
     switch (message.type) {
-      case 'subscribe':
-        return this.#subscribe(message);
+      case 'subscribe': {
+        const attributes = (): SpanAttributes => ({ 'switchboard.request_id': requestId, 'switchboard.transport': 'ws', 'switchboard.channel': typeof message.channel === 'string' ? message.channel : undefined });
+        await inSpan(this.#core.telemetry, 'subscribe', attributes, () => this.#subscribe(message, requestId), { kind: 'server' });
+        break;
+      }
       case 'unsubscribe': {
         const sub = this.#subscriptions.get(message.id);
         if (sub === undefined) throw new ProtocolError('UnknownOperationError', `Unknown operation id ${message.id}`);
         this.#subscriptions.delete(message.id);
         stopSubscription(this.#core, sub);
         this.send(unsubscribeSuccessFrame(message.id));
+        this.#logOperation(message, requestId, receivedAt, { channel: sub.pattern });
         return;
       }
       case 'publish':
-        return this.#publish(message);
+        return this.#publish(message, requestId, receivedAt);
     }
+    this.#logOperation(message, requestId, receivedAt);
   }
 
-  async #subscribe(message: SubscribeMessage): Promise<void> {
+  #logOperation(message: Operation, requestId: string, receivedAt: number, more: Partial<RequestLine> = {}): void {
+    logRequest(this.#core.log, {
+      operation: message.type,
+      transport: 'ws',
+      requestId,
+      connectionId: this.id,
+      id: message.id,
+      channel: message.type === 'unsubscribe' ? undefined : message.channel,
+      events: message.type === 'publish' ? message.events : undefined,
+      receivedAt,
+      ...more,
+    });
+  }
+
+  async #subscribe(message: SubscribeMessage, requestId: string): Promise<void> {
     if (this.#subscriptions.has(message.id)) {
       throw new ProtocolError('BadRequestException', `Subscription id ${message.id} is already in use on this connection`);
     }
@@ -269,7 +293,7 @@ export class Connection implements QueueHolder {
     const { channel } = await authorizeSubscribe(this.#core, {
       channel: message.channel,
       headers: mergeHeaders(this.#headers, message.authorization),
-      requestId: randomUUID(),
+      requestId,
       signedBody: () => JSON.stringify({ channel: message.channel }),
       sourceIp: this.#sourceIp,
     });
@@ -285,30 +309,45 @@ export class Connection implements QueueHolder {
     if (this.#closed) stopSubscription(this.#core, sub);
   }
 
-  async #publish(message: PublishMessage): Promise<void> {
+  async #publish(message: PublishMessage, requestId: string, receivedAt: number): Promise<void> {
     const result = await publish(this.#core, {
+      transport: 'ws',
+      receivedAt,
       channel: message.channel,
       events: message.events,
       headers: mergeHeaders(this.#headers, message.authorization),
-      requestId: randomUUID(),
+      requestId,
       signedBody: () => JSON.stringify({ channel: message.channel, events: message.events }),
       sourceIp: this.#sourceIp,
     });
     this.#core.metrics.publishes.inc(WS);
     this.send(publishSuccessFrame(message.id, result.successful, result.failed));
+    this.#logOperation(message, requestId, receivedAt, { result });
   }
 
-  #fail(replyType: ErrorReplyType, id: string, err: unknown): void {
+  #fail(message: Operation, requestId: string, receivedAt: number, err: unknown): void {
+    const id = message.id;
+    let error: ProtocolError;
     if (isProtocolError(err)) {
-      if (err.errorType === 'InternalFailureException') this.#log.error('operation failed', { id, err: err.cause ?? err });
-      this.#reject(replyType, id, err);
-      return;
+      if (err.errorType === 'InternalFailureException') this.#log.error('operation failed', { id, requestId, err: err.cause ?? err });
+      error = err;
+    } else {
+      this.#log.error('operation failed unexpectedly', { id, requestId, err });
+      error = new ProtocolError('InternalFailureException', 'The operation failed unexpectedly; see the server log');
     }
-    this.#log.error('operation failed unexpectedly', { id, err });
-    this.#reject(replyType, id, new ProtocolError('InternalFailureException', 'The operation failed unexpectedly; see the server log'));
+    this.#sendError(REPLY_TYPE[message.type], id, error);
+    this.#logOperation(message, requestId, receivedAt, { error });
   }
 
-  #reject(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError): void {
+  /** Refuses a message before it runs (undecodable, rate limited, too many pending, shutting down). */
+  #reject(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError, receivedAt: number): void {
+    if (this.#closed) return;
+    this.#sendError(replyType, id, err);
+    const operation = replyType === 'error' ? 'request' : OPERATION_OF[replyType];
+    logRequest(this.#core.log, { operation, transport: 'ws', connectionId: this.id, id, error: err, receivedAt });
+  }
+
+  #sendError(replyType: ErrorReplyType, id: string | undefined, err: ProtocolError): void {
     if (this.#closed) return;
     this.#core.metrics.errors.inc({ errorType: err.errorType, transport: 'ws' });
     if (!this.#inbound.admitError(err)) {
@@ -326,8 +365,16 @@ const WS = { transport: 'ws' } as const;
 /** How long a slow consumer's socket may take to close before it is destroyed. */
 const SLOW_CONSUMER_GRACE_MS = 5000;
 
+type Operation = Exclude<ClientMessage, { type: 'connection_init' | 'ka' }>;
+
 const REPLY_TYPE = {
   subscribe: 'subscribe_error',
   unsubscribe: 'unsubscribe_error',
   publish: 'publish_error',
-} as const satisfies Record<string, ErrorReplyType>;
+} as const satisfies Record<Operation['type'], ErrorReplyType>;
+
+const OPERATION_OF = {
+  subscribe_error: 'subscribe',
+  unsubscribe_error: 'unsubscribe',
+  publish_error: 'publish',
+} as const satisfies Record<Exclude<ErrorReplyType, 'error'>, Operation['type']>;

@@ -155,7 +155,7 @@ export class RealtimeEndpoint {
     const connection = new Connection(this.#core, new WsSocket(ws), auth.headers, clientIp);
     this.connections.add(connection);
     this.#lifecycle.add(connection, auth.expiresAt);
-    this.#core.log.debug('connection opened', { connectionId: connection.id, clientIp });
+    this.#core.log.info('connect', { connectionId: connection.id, clientIp });
     ws.on('message', (data, isBinary) => {
       this.#lifecycle.touch(connection);
       if (isBinary) connection.receiveBinary();
@@ -163,10 +163,11 @@ export class RealtimeEndpoint {
     });
     ws.on('error', (err) => this.#core.log.debug('socket error', { connectionId: connection.id, err }));
     ws.on('close', (code) => {
+      const subscriptions = connection.subscriptionCount;
       connection.dispose();
       this.connections.delete(connection);
       this.#lifecycle.delete(connection);
-      this.#core.log.debug('connection closed', { connectionId: connection.id, code });
+      this.#core.log.info('close', { connectionId: connection.id, code, subscriptions, seconds: Math.round(Date.now() - connection.openedAt) / 1000 });
     });
     if (!this.#accepting) connection.close(CLOSE_CODES.GoingAway.code, 'server shutting down');
   }

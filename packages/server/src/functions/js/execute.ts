@@ -2,6 +2,7 @@ import type { InvokeCall, InvokeOutcome } from '../types.js';
 import { functionArn } from '../lambda-env.js';
 import { runWithCallState, type AppendedError } from './call-state.js';
 import { withCapturedConsole, type LogSink } from './console-capture.js';
+import { withTraceContext } from './trace-context.js';
 
 /**
  * Marks the errors that `@aws-appsync/utils` throws (`util.error`, `util.unauthorized`,
@@ -27,7 +28,7 @@ export async function execute(module: Record<string, unknown>, call: InvokeCall,
   const state = { authMode: call.authMode, appendedErrors: [] as AppendedError[] };
   return withCapturedConsole(call.tags, sink, () => runWithCallState(state, async (): Promise<InvokeOutcome> => {
     try {
-      const value = call.kind === 'function' ? await callLambda(module, call, settings) : await callCode(module, call);
+      const value = call.kind === 'function' ? await withTraceContext(call, () => callLambda(module, call, settings)) : await callCode(module, call);
       if (value instanceof DataSourceRequest) return { status: 'data-source', request: toJson(value.request), stash: toJson(value.stash) };
       const outcome = { status: 'ok' as const, value: toJson(value) };
       return state.appendedErrors.length > 0 ? { ...outcome, appendedErrors: state.appendedErrors } : outcome;
