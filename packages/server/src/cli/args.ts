@@ -3,8 +3,16 @@ import { LOG_LEVELS, toLogLevel, type LogLevel } from '../log/logger.js';
 
 /** The command line, checked: every value has the type and range the server needs. */
 export interface CliArgs {
-  command: 'dev' | 'start' | 'help' | 'version' | undefined;
+  command: 'dev' | 'start' | 'import' | 'help' | 'version' | undefined;
   config?: string;
+  /** A CDK cloud assembly folder (`cdk.out`) to run or import. */
+  cdk?: string;
+  /** A CloudFormation template file to run or import. */
+  template?: string;
+  /** The overrides file of a CDK or CloudFormation app. */
+  overrides?: string;
+  /** Where `import` writes the configuration. */
+  out?: string;
   port?: number;
   host?: string;
   tlsCert?: string;
@@ -21,9 +29,9 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-const STRING_OPTIONS = ['config', 'port', 'host', 'tls-cert', 'tls-key', 'log-level', 'workers'] as const;
+const STRING_OPTIONS = ['config', 'cdk', 'template', 'overrides', 'out', 'port', 'host', 'tls-cert', 'tls-key', 'log-level', 'workers'] as const;
 const BOOLEAN_OPTIONS = { help: 'h', version: 'v', pretty: undefined } as const;
-const COMMANDS = ['dev', 'start', 'help', 'version'] as const;
+const COMMANDS = ['dev', 'start', 'import', 'help', 'version'] as const;
 
 /**
  * Parses `argv` (without the node and script paths). `node:util` tokenizes in its lenient mode, so
@@ -53,7 +61,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   const args: CliArgs = { command: values.has('version') ? 'version' : values.has('help') ? 'help' : (command as CliArgs['command']) };
   const text = (name: string): string | undefined => values.get(name) as string | undefined;
-  if (text('config') !== undefined) args.config = text('config');
+  for (const name of ['config', 'cdk', 'template', 'overrides', 'out'] as const) {
+    if (text(name) !== undefined) args[name] = text(name);
+  }
+  const sources = (['config', 'cdk', 'template'] as const).filter((name) => args[name] !== undefined);
+  if (sources.length > 1) throw new UsageError(`--${sources.join(' and --')} are alternatives: give one`);
   if (text('host') !== undefined) args.host = text('host');
   if (text('port') !== undefined) args.port = port(text('port')!);
   if (text('log-level') !== undefined) args.logLevel = logLevel(text('log-level')!);

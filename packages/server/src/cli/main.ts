@@ -6,6 +6,8 @@ import { resolve } from 'node:path';
 import { ConfigError, applyOverrides, loadConfigFile, parseConfig, type ConfigOverrides } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { parseCliArgs, UsageError, type CliArgs } from './args.js';
+import { runDevApp } from './dev-app.js';
+import { runImport } from './import-app.js';
 import { runNode } from './node.js';
 import { runPrimary } from './primary.js';
 import { checkTlsFiles } from './tls-files.js';
@@ -17,6 +19,11 @@ const USAGE = `Usage:
   switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty] [--workers N|auto]
       Runs with a configuration file (YAML or JSON; \${VAR} reads the environment). See docs/configuration.md.
       --workers runs N processes sharing the port (auto: one per core); needs a redis or nats broker.
+  switchboard dev   --cdk DIR | --template FILE [--overrides FILE] [--port N] [--host H] [--log-level L] [--pretty]
+      Runs an AppSync Events app from its CDK cloud assembly (cdk.out) or CloudFormation template, and
+      again after each cdk synth. Overrides: switchboard.local.yaml beside the app. See docs/cdk.md.
+  switchboard import --cdk DIR | --template FILE [--overrides FILE] [--out FILE]
+      Writes the equivalent configuration (default switchboard.yaml) and its code, for switchboard start.
   switchboard help | --help | -h
   switchboard version | --version | -v      (through npx: npx switchboard version)
 
@@ -45,7 +52,14 @@ export async function main(argv: string[]): Promise<number | undefined> {
   if (command === 'version') return print(`switchboard ${version()}`, 0);
   if (command === 'help') return print(USAGE, 0);
   if (command === undefined) return usageError('no command given');
-  if (command === 'start' && args.config === undefined) return usageError('switchboard start needs --config FILE');
+  const app = args.cdk !== undefined || args.template !== undefined ? { ...(args.cdk !== undefined && { cdkOut: args.cdk }), ...(args.template !== undefined && { template: args.template }), ...(args.overrides !== undefined && { overrides: args.overrides }) } : undefined;
+  if (command === 'start' && args.config === undefined) {
+    return usageError(app ? 'switchboard start runs a configuration file: write one with switchboard import, or run the app with switchboard dev' : 'switchboard start needs --config FILE');
+  }
+  if (command === 'import') return app ? runImport(app, args.out ?? 'switchboard.yaml') : usageError('switchboard import needs --cdk DIR or --template FILE');
+  if (args.overrides !== undefined && app === undefined) return usageError('--overrides goes with --cdk or --template');
+  if (args.out !== undefined) return usageError('--out is for switchboard import');
+  if (app !== undefined) return runDevApp(app, toOverrides(args), { server: { host: DEV_HOST }, log: { format: devLogFormat() } });
   const workers = args.workers === 'auto' ? availableParallelism() : (args.workers ?? 1);
   if (workers > 1 && command !== 'start') return usageError('--workers is for switchboard start');
   let config: Readonly<Config>;

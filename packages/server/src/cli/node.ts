@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
 import { FunctionStartError } from '../functions/types.js';
-import { createLogger } from '../log/logger.js';
+import { createLogger, type Logger } from '../log/logger.js';
 import type { Config } from '../config/schema.js';
 import { DataSourceStartError } from '../datasources/types.js';
 import { answerPrimary, askPrimary } from '../observability/cluster-metrics.js';
 import { MetricsListenError } from '../observability/metrics-endpoint.js';
-import { createSwitchboard } from '../switchboard.js';
+import { createSwitchboard, type ListenAddress, type Switchboard } from '../switchboard.js';
 import { onStopRequest } from './stop-request.js';
 
 /**
@@ -15,40 +15,11 @@ import { onStopRequest } from './stop-request.js';
  * reached, or the port cannot be listened on; the message says which.
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
-  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
-  const switchboard = await createSwitchboard(config, {
-    logger: log,
-    watchHandlers: command === 'dev',
-    embeddedDataStores: command === 'dev',
-    ...(cluster.isWorker && { clusterMetrics: askPrimary() }),
-  });
-  if (cluster.isWorker) answerPrimary(switchboard.core.metrics.registry);
-  let address;
-  try {
-    address = await switchboard.listen();
-  } catch (err) {
-    if (err instanceof FunctionStartError || err instanceof DataSourceStartError) {
-      process.stderr.write(`switchboard: ${err.message}\n`);
-      await switchboard.close().catch(() => undefined);
-      return 2;
-    }
-    process.stderr.write(`switchboard: ${startFailure(config, err as NodeJS.ErrnoException)}\n`);
-    await switchboard.close().catch(() => undefined);
-    return 1;
-  }
-  log.info('listening', { pid: process.pid, http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, metrics: address.metricsUrl, namespaces: config.namespaces.map((n) => n.name) });
+  const started = await startNode(config, command);
+  if (typeof started === 'number') return started;
+  const { switchboard, address, log } = started;
   if (command === 'dev') {
-    const lines = [
-      '',
-      `  Switchboard dev server`,
-      `  HTTP publish:  ${address.httpUrl}/event`,
-      `  WebSocket:     ${address.realtimeUrl}`,
-      `  Health:        ${address.httpUrl}/healthz`,
-      `  Namespaces:    ${config.namespaces.map((n) => n.name).join(', ')}`,
-      generatedKey ? `  API key:       ${generatedKey}` : `  API keys:      from the configuration file`,
-      '',
-    ];
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(devBanner(address, config, [generatedKey ? `  API key:       ${generatedKey}` : `  API keys:      from the configuration file`]));
   }
   onStopRequest((reason) => {
     log.info('shutting down', { signal: reason });
@@ -66,6 +37,59 @@ export async function runNode(config: Readonly<Config>, command: string, generat
     );
   }, cluster.isWorker ? {} : process.env);
   return undefined;
+}
+
+/** A node that listens, with its logger. */
+export interface StartedNode {
+  readonly switchboard: Switchboard;
+  readonly address: ListenAddress;
+  readonly log: Logger;
+}
+
+/**
+ * Creates and starts one node (on `port` when given, else the configured one). Resolves with an
+ * exit code when it cannot start, having said why on stderr: 2 for a function or data source
+ * that cannot start, 1 for the port or the broker.
+ */
+export async function startNode(config: Readonly<Config>, command: string, port?: number): Promise<StartedNode | number> {
+  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
+  const switchboard = await createSwitchboard(config, {
+    logger: log,
+    watchHandlers: command === 'dev',
+    embeddedDataStores: command === 'dev',
+    ...(cluster.isWorker && { clusterMetrics: askPrimary() }),
+  });
+  if (cluster.isWorker) answerPrimary(switchboard.core.metrics.registry);
+  let address;
+  try {
+    address = await switchboard.listen(port);
+  } catch (err) {
+    if (err instanceof FunctionStartError || err instanceof DataSourceStartError) {
+      process.stderr.write(`switchboard: ${err.message}\n`);
+      await switchboard.close().catch(() => undefined);
+      return 2;
+    }
+    process.stderr.write(`switchboard: ${startFailure(config, err as NodeJS.ErrnoException)}\n`);
+    await switchboard.close().catch(() => undefined);
+    return 1;
+  }
+  log.info('listening', { pid: process.pid, http: `${address.httpUrl}/event`, realtime: address.realtimeUrl, metrics: address.metricsUrl, namespaces: config.namespaces.map((n) => n.name) });
+  return { switchboard, address, log };
+}
+
+/** The block `switchboard dev` prints once listening; `auth` lines say which credentials to use. */
+export function devBanner(address: ListenAddress, config: Readonly<Config>, auth: string[]): string {
+  const lines = [
+    '',
+    `  Switchboard dev server`,
+    `  HTTP publish:  ${address.httpUrl}/event`,
+    `  WebSocket:     ${address.realtimeUrl}`,
+    `  Health:        ${address.httpUrl}/healthz`,
+    `  Namespaces:    ${config.namespaces.map((n) => n.name).join(', ')}`,
+    ...auth,
+    '',
+  ];
+  return lines.join('\n') + '\n';
 }
 
 /**

@@ -46,17 +46,23 @@ export class DynamoDBDataSource implements DataSource {
     }
     if (this.embedded === undefined) {
       this.#client = new this.#sdk.DynamoDBClient({ ...(this.config.region && { region: this.config.region }), ...(this.config.endpoint && { endpoint: this.config.endpoint }) });
+      // A table declared with its keys on a local endpoint (DynamoDB Local, dynalite) is created when missing; never on AWS.
+      if (this.config.endpoint !== undefined && this.config.keySchema !== undefined) await this.#createTable();
       this.log.info('DynamoDB data source', { table: this.config.tableName, endpoint: this.config.endpoint ?? 'AWS', region: this.config.region ?? '(from the AWS environment)' });
       return;
     }
     const endpoint = await this.embedded.endpoint();
     this.#client = new this.#sdk.DynamoDBClient({ endpoint, region: EMBEDDED_REGION, credentials: EMBEDDED_CREDENTIALS });
+    await this.#createTable();
+    this.log.info('DynamoDB data source on the embedded store (in memory, dev only; lost on exit)', { table: this.config.tableName, endpoint });
+  }
+
+  async #createTable(): Promise<void> {
     try {
-      await this.#client.send(new this.#sdk.CreateTableCommand(createTableInput(this.config) as never));
+      await this.#client!.send(new this.#sdk!.CreateTableCommand(createTableInput(this.config) as never));
     } catch (err) {
       if ((err as Error).name !== 'ResourceInUseException') throw err;
     }
-    this.log.info('DynamoDB data source on the embedded store (in memory, dev only; lost on exit)', { table: this.config.tableName });
   }
 
   async invoke(request: unknown, call: DataSourceCall): Promise<DataSourceAnswer> {

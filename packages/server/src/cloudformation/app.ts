@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { applyOverrides, ConfigError, parseConfig, type ConfigOverrides } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { readCloudAssembly, type AssemblyStack } from './cdk-out.js';
+import { resourcesOfType, UnmappableError, type AppNote, type MapContext } from './context.js';
+import { Intrinsics, UnresolvableError } from './intrinsics.js';
+import { mapAuth, type LocalApiKey } from './map-auth.js';
+import { mapDataSources } from './map-data-sources.js';
+import { mapNamespaces } from './map-namespaces.js';
+import { loadOverrides, overridesDir } from './overrides.js';
+import { readTemplate, TemplateError } from './template.js';
+
+/** Where the app's definition is: a cloud assembly folder or one template file. */
+export interface AppSource {
+  /** A `cdk.out` folder. */
+  readonly cdkOut?: string;
+  /** A CloudFormation template (JSON or YAML). */
+  readonly template?: string;
+  /** The overrides file; default: `switchboard.local.yaml` beside the app, when present. */
+  readonly overrides?: string;
+}
+
+export interface LoadAppOptions {
+  /** Where inline code is written. @default a folder under the system's temp folder, one per app */
+  readonly generatedDir?: string;
+  /** API key values by logical id, kept across reloads so clients stay valid. */
+  readonly keyCache?: Map<string, string>;
+  /** Command-line values; they win over the overrides file. */
+  readonly given?: ConfigOverrides;
+  /** Values used where neither the command line nor the overrides file set one. */
+  readonly defaults?: ConfigOverrides;
+}
+
+/** An app read from its AWS definition. */
+export interface LoadedApp {
+  /** The configuration, validated and frozen, as `switchboard start` would run it. */
+  readonly config: Readonly<Config>;
+  /** The same before validation (what `switchboard import` writes), with absolute paths. */
+  readonly input: Record<string, unknown>;
+  readonly notes: readonly AppNote[];
+  readonly apiKeys: readonly LocalApiKey[];
+  readonly stack: string;
+  /** The logical id of the Event API. */
+  readonly api: string;
+  /** The files whose change means a new definition: the manifest or template, and the overrides file. */
+  readonly watch: readonly string[];
+  /** The files written for inline code, by absolute path. */
+  readonly files: ReadonlyMap<string, string>;
+  /** The folder relative paths of `input` are read from (the overrides file's). */
+  readonly baseDir: string;
+  /** The cloud assembly folder, when the app came from one. */
+  readonly assemblyDir: string | undefined;
+}
+
+/**
+ * Reads an AppSync Events app from its CloudFormation template or CDK cloud assembly, with the
+ * overrides file, and maps it onto Switchboard's configuration (docs/cdk.md). Nothing is
+ * deployed. What cannot run locally is left out with a note, never silently.
+ *
+ * @throws ConfigError when the definition cannot be read, has no usable Event API, connection
+ *   auth mode or namespace, or the mapped configuration is invalid.
+ */
+export async function loadApp(source: AppSource, options: LoadAppOptions = {}): Promise<LoadedApp> {
+  const origin = source.cdkOut ?? source.template;
+  if (origin === undefined) throw new ConfigError('give a cloud assembly (--cdk cdk.out) or a template (--template FILE)');
+  try {
+    const { stacks, assets, watch } = await readSource(source);
+    const appDir = source.cdkOut !== undefined ? dirname(resolve(source.cdkOut)) : dirname(resolve(source.template!));
+    const loaded = await loadOverrides(source.overrides, appDir);
+    if (loaded.file !== undefined) watch.push(loaded.file);
+    const overrides = loaded.overrides;
+    const { stack, apiId } = pickApi(stacks, overrides.stack, overrides.api);
+    const generatedDir = options.generatedDir ?? resolve(tmpdir(), 'switchboard-cdk', createHash('sha256').update(resolve(origin)).digest('hex').slice(0, 12));
+    const ctx: MapContext = {
+      template: stack.template,
+      intrinsics: new Intrinsics(stack.template, { stackName: stack.name, region: overrides.region, accountId: overrides.accountId, parameters: overrides.parameters }),
+      overrides,
+      assets,
+      generatedDir,
+      overridesName: loaded.file ?? `${appDir}/switchboard.local.yaml`,
+      files: new Map(),
+      notes: [],
+    };
+    const auth = mapAuth(ctx, apiId, options.keyCache ?? new Map());
+    const { namespaces, dataSources } = mapNamespaces(ctx, apiId, auth, mapDataSources(ctx, apiId));
+    if (namespaces.length === 0) {
+      throw new UnmappableError(`no namespace of the API ${apiId} can run locally:\n${ctx.notes.map((n) => `  - ${n.message}`).join('\n')}`);
+    }
+    const input: Record<string, unknown> = { auth: auth.auth, namespaces, ...(dataSources.length > 0 && { dataSources }) };
+    for (const key of ['server', 'log', 'limits', 'protection'] as const) if (overrides[key] !== undefined) input[key] = overrides[key];
+    writeFiles(generatedDir, ctx.files);
+    const merged = applyOverrides(withDefaults(input, options.defaults ?? {}), options.given ?? {});
+    const config = parseConfig(merged, `${origin} (stack ${stack.name}, API ${apiId})`, overridesDir(loaded, appDir));
+    const baseDir = overridesDir(loaded, appDir);
+    const assemblyDir = source.cdkOut !== undefined ? resolve(source.cdkOut) : undefined;
+    return { config, input, notes: ctx.notes, apiKeys: auth.apiKeys, stack: stack.name, api: apiId, watch, files: ctx.files, baseDir, assemblyDir };
+  } catch (err) {
+    if (err instanceof TemplateError || err instanceof UnmappableError || err instanceof UnresolvableError) throw new ConfigError(`${origin}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+async function readSource(source: AppSource): Promise<{ stacks: readonly AssemblyStack[]; assets: ReadonlyMap<string, string>; watch: string[] }> {
+  if (source.cdkOut !== undefined) {
+    const assembly = await readCloudAssembly(source.cdkOut);
+    return { stacks: assembly.stacks, assets: assembly.assets, watch: [resolve(assembly.dir, 'manifest.json')] };
+  }
+  const file = resolve(source.template!);
+  const template = await readTemplate(file);
+  return { stacks: [{ name: basename(file, extname(file)).replace(/\.template$/, ''), templateFile: file, template }], assets: new Map(), watch: [file] };
+}
+
+/** The one stack and `AWS::AppSync::Api` with an `EventConfig`, narrowed by the overrides' `stack` and `api`. */
+function pickApi(stacks: readonly AssemblyStack[], stackName: string | undefined, api: string | undefined): { stack: AssemblyStack; apiId: string } {
+  const found = stacks
+    .filter((s) => stackName === undefined || s.name === stackName)
+    .flatMap((stack) =>
+      resourcesOfType(stack.template, 'AWS::AppSync::Api')
+        .filter(([id, r]) => r.Properties?.['EventConfig'] !== undefined && (api === undefined || id === api || r.Properties?.['Name'] === api))
+        .map(([apiId]) => ({ stack, apiId })),
+    );
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) {
+    const narrowed = stackName !== undefined || api !== undefined ? ` matching stack ${stackName ?? '(any)'} and api ${api ?? '(any)'}` : '';
+    throw new UnmappableError(`no AWS::AppSync::Api with an EventConfig (an Event API)${narrowed} in ${stacks.map((s) => s.name).join(', ') || 'the assembly'}`);
+  }
+  throw new UnmappableError(`more than one Event API: ${found.map((f) => `${f.stack.name}/${f.apiId}`).join(', ')}; choose one with stack: and api: in switchboard.local.yaml`);
+}
+
+function withDefaults(input: Record<string, unknown>, defaults: ConfigOverrides): Record<string, unknown> {
+  const out = { ...input };
+  for (const key of ['server', 'log'] as const) {
+    if (defaults[key] !== undefined) out[key] = { ...defaults[key], ...(input[key] as object | undefined) };
+  }
+  return out;
+}
+
+/** Writes the inline code files, replacing what an earlier load of the same app wrote. */
+function writeFiles(dir: string, files: ReadonlyMap<string, string>): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [path, content] of files) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+}

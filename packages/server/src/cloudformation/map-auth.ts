@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { AUTH_MODES } from '../auth/types.js';
+import type { AuthModeName } from '../config/auth-schema.js';
+import { prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
+import { UnresolvableError } from './intrinsics.js';
+import { lambdaTarget } from './map-functions.js';
+
+/** An API key of the template and the value it has locally. */
+export interface LocalApiKey {
+  readonly logicalId: string;
+  readonly key: string;
+}
+
+/** The `auth` section for switchboard.yaml, and the modes that made it. */
+export interface MappedAuth {
+  readonly auth: Record<string, unknown>;
+  readonly enabled: ReadonlySet<AuthModeName>;
+  readonly apiKeys: readonly LocalApiKey[];
+  /** The API's default publish and subscribe modes, before any were disabled. */
+  readonly defaults: { readonly publish: readonly AuthModeName[]; readonly subscribe: readonly AuthModeName[] };
+}
+
+/** An AppSync-looking API key: `da2-` and 26 lower-case letters and digits. */
+export function randomApiKey(): string {
+  return `da2-${randomBytes(32).toString('base64').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 26).padEnd(26, '0')}`;
+}
+
+/**
+ * Maps `EventConfig` of the `AWS::AppSync::Api` `apiId` onto `auth`: each provider, then the
+ * connection, publish and subscribe mode lists. A provider that exists only in AWS (a pool the
+ * stack creates, IAM, an authorizer from another stack) is taken from the overrides file's
+ * `auth`, or disabled with a note saying what to add.
+ *
+ * @throws UnmappableError when no connection auth mode is left.
+ */
+export function mapAuth(ctx: MapContext, apiId: string, keyCache: Map<string, string>): MappedAuth {
+  const config = (prop(ctx.template.Resources[apiId], 'EventConfig') ?? {}) as Record<string, unknown>;
+  const providers = (ctx.intrinsics.resolve(config['AuthProviders'] ?? []) as Record<string, unknown>[]) ?? [];
+  const auth: Record<string, unknown> = {};
+  const enabled = new Set<AuthModeName>();
+  let apiKeys: LocalApiKey[] = [];
+  const disable = (mode: string, why: string, add: string): void => {
+    ctx.notes.push({ level: 'disabled', message: `auth mode ${mode} is disabled: ${why}; to enable it, set ${add} in ${ctx.overridesName}` });
+  };
+  for (const provider of providers) {
+    const mode = String(provider['AuthType']);
+    try {
+      switch (mode) {
+        case 'API_KEY':
+          apiKeys = localApiKeys(ctx, apiId, keyCache);
+          auth['apiKeys'] = apiKeys.map(({ logicalId, key }) => ({ key, description: `${logicalId} (local value)` }));
+          break;
+        case 'AWS_LAMBDA':
+          auth['lambda'] = ctx.overrides.auth.lambda ?? lambdaAuthorizer(ctx, provider['LambdaAuthorizerConfig'] as Record<string, unknown> | undefined);
+          break;
+        case 'AMAZON_COGNITO_USER_POOLS':
+          auth['cognito'] = ctx.overrides.auth.cognito ?? cognito(ctx, provider['CognitoConfig'] as Record<string, unknown> | undefined);
+          break;
+        case 'OPENID_CONNECT':
+          auth['oidc'] = ctx.overrides.auth.oidc ?? oidc(provider['OpenIDConnectConfig'] as Record<string, unknown> | undefined);
+          break;
+        case 'AWS_IAM':
+          if (ctx.overrides.auth.iam === undefined) throw new UnmappableError('IAM signatures are checked against local access keys, and the template has none|auth.iam.accessKeys');
+          auth['iam'] = ctx.overrides.auth.iam;
+          break;
+        default:
+          ctx.notes.push({ level: 'disabled', message: `auth mode ${mode} is not an AppSync auth mode and is ignored` });
+          continue;
+      }
+      enabled.add(mode as AuthModeName);
+    } catch (err) {
+      if (!(err instanceof UnmappableError || err instanceof UnresolvableError)) throw err;
+      const [why, add] = err.message.split('|');
+      disable(mode, why!, add ?? `auth.${modeKey(mode)}`);
+    }
+  }
+  const modes = (key: string, fallback: readonly AuthModeName[]): AuthModeName[] => {
+    const listed = config[key] === undefined ? fallback : (ctx.intrinsics.resolve(config[key]) as { AuthType: string }[]).map((m) => m.AuthType as AuthModeName);
+    return listed.filter((m) => (AUTH_MODES as readonly string[]).includes(m));
+  };
+  const all = [...providers.map((p) => String(p['AuthType']) as AuthModeName)];
+  const connection = modes('ConnectionAuthModes', all).filter((m) => enabled.has(m));
+  if (connection.length === 0) {
+    throw new UnmappableError(`no connection auth mode of the API ${apiId} can be used locally (see the disabled modes above); enable one in ${ctx.overridesName}`);
+  }
+  auth['connectionModes'] = connection;
+  const defaults = { publish: modes('DefaultPublishAuthModes', all), subscribe: modes('DefaultSubscribeAuthModes', all) };
+  if (ctx.template.Resources[apiId] && (config['LogConfig'] as Record<string, unknown> | undefined)?.['CloudWatchLogsRoleArn'] !== undefined) {
+    ctx.notes.push({ level: 'ignored', message: 'LogConfig: logs go to the server log (log.level), not CloudWatch' });
+  }
+  return { auth, enabled, apiKeys, defaults };
+}
+
+function modeKey(mode: string): string {
+  return { AWS_LAMBDA: 'lambda', AMAZON_COGNITO_USER_POOLS: 'cognito', OPENID_CONNECT: 'oidc', AWS_IAM: 'iam', API_KEY: 'apiKeys' }[mode] ?? mode;
+}
+
+/** The `AWS::AppSync::ApiKey` resources of the API, each with its local value (from the overrides, or random once per process). */
+function localApiKeys(ctx: MapContext, apiId: string, keyCache: Map<string, string>): LocalApiKey[] {
+  const ids = new Set([`local-${apiId}`, ctx.intrinsics.arnOf(apiId)]);
+  const keys = resourcesOfType(ctx.template, 'AWS::AppSync::ApiKey')
+    .filter(([, r]) => {
+      try {
+        return ids.has(String(ctx.intrinsics.resolve(prop(r, 'ApiId'))));
+      } catch {
+        return false;
+      }
+    })
+    .map(([id]) => id);
+  if (keys.length === 0) {
+    keys.push('LocalApiKey');
+    ctx.notes.push({ level: 'generated', message: 'the API has the API_KEY mode but no AWS::AppSync::ApiKey; a local key LocalApiKey was made' });
+  }
+  return keys.map((logicalId) => {
+    const given = ctx.overrides.apiKeys[logicalId];
+    if (given !== undefined) return { logicalId, key: given };
+    const key = keyCache.get(logicalId) ?? randomApiKey();
+    keyCache.set(logicalId, key);
+    return { logicalId, key };
+  });
+}
+
+function lambdaAuthorizer(ctx: MapContext, config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const fix = 'auth.lambda (function, codeDir with handler and runtime, or url)';
+  const uri = ctx.intrinsics.string(config?.['AuthorizerUri'], 'LambdaAuthorizerConfig.AuthorizerUri');
+  const fnId = ctx.intrinsics.resourceOfArn(uri, 'AWS::Lambda::Function');
+  if (fnId === undefined) throw new UnmappableError(`the authorizer ${uri} is not a function of this stack|${fix}`);
+  const { timeoutMs, ...target } = lambdaTarget(ctx, fnId, `set ${fix} in ${ctx.overridesName}`);
+  const ttl = config?.['AuthorizerResultTtlInSeconds'];
+  const expression = config?.['IdentityValidationExpression'];
+  return {
+    ...target,
+    timeoutMs: Math.min(30_000, timeoutMs),
+    ...(ttl !== undefined && { resultTtlSeconds: Math.min(3600, Number(ctx.intrinsics.resolve(ttl))) }),
+    ...(expression !== undefined && { identityValidationExpression: ctx.intrinsics.string(expression, 'IdentityValidationExpression') }),
+  };
+}
+
+function cognito(ctx: MapContext, config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const fix = 'auth.cognito.userPoolId and region (a deployed pool), optionally jwksUri';
+  const raw = config?.['UserPoolId'];
+  const poolId = ctx.intrinsics.string(raw, 'CognitoConfig.UserPoolId');
+  if (ctx.intrinsics.resourceNamed(poolId, 'AWS::Cognito::UserPool') !== undefined) {
+    throw new UnmappableError(`the user pool ${poolId} is created by the stack and exists only once deployed|${fix}`);
+  }
+  const appIdClientRegex = config?.['AppIdClientRegex'];
+  return {
+    userPoolId: poolId,
+    region: ctx.intrinsics.string(config?.['AwsRegion'], 'CognitoConfig.AwsRegion'),
+    ...(appIdClientRegex !== undefined && { appIdClientRegex: ctx.intrinsics.string(appIdClientRegex, 'AppIdClientRegex') }),
+  };
+}
+
+function oidc(config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const issuer = config?.['Issuer'];
+  if (typeof issuer !== 'string') throw new UnmappableError('the issuer is not a plain URL in the template|auth.oidc.issuer');
+  return {
+    issuer,
+    ...(typeof config?.['ClientId'] === 'string' && { clientId: config['ClientId'] }),
+    ...(typeof config?.['IatTTL'] === 'number' && { iatTTL: config['IatTTL'] }),
+    ...(typeof config?.['AuthTTL'] === 'number' && { authTTL: config['AuthTTL'] }),
+  };
+}
