@@ -63,9 +63,10 @@ function mapOne(ctx: MapContext, id: string, name: string, type: string, overrid
       return { entry: { type, name, timeoutMs, ...target }, direct: { ...target, name: fnName, timeoutMs } };
     }
     case 'AMAZON_DYNAMODB': {
-      const tableName = String(config('DynamoDBConfig')['TableName']);
+      const ddb = config('DynamoDBConfig');
+      const tableName = String(ddb['TableName']);
       const tableId = ctx.intrinsics.resourceNamed(tableName, 'AWS::DynamoDB::Table');
-      const entry: Record<string, unknown> = { type, name, tableName };
+      const entry: Record<string, unknown> = { type, name, tableName, ...(typeof ddb['AwsRegion'] === 'string' && { region: ddb['AwsRegion'] }) };
       if (tableId !== undefined) Object.assign(entry, tableShape(ctx, tableId));
       else if (override?.['endpoint'] === undefined && override?.['keySchema'] === undefined) {
         throw new UnmappableError(`its table ${tableName} is not defined in this stack; ${fix('endpoint (a DynamoDB that has the table)')}, or keySchema and attributeDefinitions to create it in the embedded store`);
