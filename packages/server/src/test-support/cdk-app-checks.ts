@@ -12,11 +12,12 @@ async function event(client: TestClient, id: string, timeoutMs = 15_000): Promis
 
 /**
  * Checks the fixture app of `synthTestApp` as a client sees it on `realtimeUrl` with the API key
- * `key`: every namespace behaves as its CDK definition says. `items` reads the messages table.
+ * `key` (trusting `ca` for `wss://`): every namespace behaves as its CDK definition says. `items`
+ * reads the messages table.
  */
-export async function checkTestApp(realtimeUrl: string, key: string, items: () => Promise<Record<string, unknown>[]>): Promise<void> {
-  const sub = await TestClient.connect(realtimeUrl, { apiKey: key });
-  const pub = await TestClient.connect(realtimeUrl, { apiKey: key });
+export async function checkTestApp(realtimeUrl: string, key: string, items: () => Promise<Record<string, unknown>[]>, ca?: Buffer): Promise<void> {
+  const sub = await TestClient.connect(realtimeUrl, { apiKey: key, ...(ca && { ca }) });
+  const pub = await TestClient.connect(realtimeUrl, { apiKey: key, ...(ca && { ca }) });
   try {
     // node: DIRECT Node.js Lambda with Powertools, for publish and subscribe.
     assert.equal((await sub.subscribe('node', '/node/room', key)).type, 'subscribe_success');
