@@ -59,6 +59,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
   if (command === 'import') return app ? runImport(app, args.out ?? 'switchboard.yaml') : usageError('switchboard import needs --cdk DIR or --template FILE');
   if (args.overrides !== undefined && app === undefined) return usageError('--overrides goes with --cdk or --template');
   if (args.out !== undefined) return usageError('--out is for switchboard import');
+  if (app !== undefined && args.workers !== undefined) return usageError('--workers is for switchboard start');
   if (app !== undefined) return runDevApp(app, toOverrides(args), { server: { host: DEV_HOST }, log: { format: devLogFormat() } });
   const workers = args.workers === 'auto' ? availableParallelism() : (args.workers ?? 1);
   if (workers > 1 && command !== 'start') return usageError('--workers is for switchboard start');

@@ -17,6 +17,8 @@ Resources:
         ConnectionAuthModes: [{ AuthType: API_KEY }, { AuthType: AWS_IAM }]
         DefaultPublishAuthModes: [{ AuthType: API_KEY }]
         DefaultSubscribeAuthModes: [{ AuthType: API_KEY }]
+        LogConfig: { LogLevel: ERROR, CloudWatchLogsRoleArn: !GetAtt LogRole.Arn }
+  LogRole: { Type: AWS::IAM::Role }
   Pool: { Type: AWS::Cognito::UserPool }
   Key: { Type: AWS::AppSync::ApiKey, Properties: { ApiId: !GetAtt Api.ApiId } }
   Java:
@@ -61,6 +63,7 @@ describe('an app definition with parts that exist only in AWS', () => {
   it('starts with what can run, and says for each part left out what to add to the overrides file', async () => {
     const app = await loadApp({ template }, { generatedDir: join(dir, 'gen') });
     assert.deepEqual(app.config.namespaces.map((n) => n.name), ['plain']);
+    assert.equal(app.config.log.level, 'ERROR', 'LogConfig.LogLevel is the log level');
     const notes = app.notes.map((n) => `${n.level}: ${n.message}`).join('\n');
     const overrides = join(dir, 'switchboard.local.yaml');
     for (const expected of [
@@ -71,6 +74,7 @@ describe('an app definition with parts that exist only in AWS', () => {
       `disabled: namespace events is disabled: OnPublish uses the data source bus (AMAZON_EVENTBRIDGE): it puts events on the bus arn:aws:events:us-east-1:1:event-bus/orders, which exists only in AWS; set dataSources.bus.endpoint in ${overrides}`,
       'disabled: namespace found is disabled: OnPublish uses the data source search (AMAZON_OPENSEARCH_SERVICE): data sources of type AMAZON_OPENSEARCH_SERVICE are not supported',
       'disabled: namespace members is disabled: subscribe accepts only AMAZON_COGNITO_USER_POOLS, disabled locally',
+      "ignored: LogConfig: the server log stands in for CloudWatch Logs; its LogLevel is the server's log.level (--log-level wins)",
     ]) {
       assert.ok(notes.includes(expected), `expected note:\n${expected}\nin:\n${notes}`);
     }

@@ -91,6 +91,8 @@ export async function loadApp(source: AppSource, options: LoadAppOptions = {}): 
     }
     const input: Record<string, unknown> = { auth: auth.auth, namespaces, ...(dataSources.length > 0 && { dataSources }) };
     for (const key of ['server', 'log', 'limits', 'protection'] as const) if (overrides[key] !== undefined) input[key] = overrides[key];
+    const logLevel = apiLogLevel(ctx, apiId);
+    if (logLevel !== undefined) input['log'] = { level: logLevel, ...overrides.log };
     writeFiles(generatedDir, ctx.files);
     const merged = applyOverrides(withDefaults(input, options.defaults ?? {}), options.given ?? {});
     const config = parseConfig(merged, `${origin} (stack ${stack.name}, API ${apiId})`, overridesDir(loaded, appDir));
@@ -128,6 +130,14 @@ function pickApi(stacks: readonly AssemblyStack[], stackName: string | undefined
     throw new UnmappableError(`no AWS::AppSync::Api with an EventConfig (an Event API)${narrowed} in ${stacks.map((s) => s.name).join(', ') || 'the assembly'}`);
   }
   throw new UnmappableError(`more than one Event API: ${found.map((f) => `${f.stack.name}/${f.apiId}`).join(', ')}; choose one with stack: and api: in switchboard.local.yaml`);
+}
+
+/** `EventConfig.LogConfig.LogLevel` (AppSync's NONE, ERROR, INFO, DEBUG, ALL are log levels here too). */
+function apiLogLevel(ctx: MapContext, apiId: string): string | undefined {
+  const logConfig = (ctx.template.Resources[apiId]?.Properties?.['EventConfig'] as { LogConfig?: { LogLevel?: unknown } } | undefined)?.LogConfig;
+  if (logConfig === undefined) return undefined;
+  ctx.notes.push({ level: 'ignored', message: 'LogConfig: the server log stands in for CloudWatch Logs; its LogLevel is the server\'s log.level (--log-level wins)' });
+  return logConfig.LogLevel === undefined ? undefined : ctx.intrinsics.string(logConfig.LogLevel, 'EventConfig.LogConfig.LogLevel');
 }
 
 function withDefaults(input: Record<string, unknown>, defaults: ConfigOverrides): Record<string, unknown> {

@@ -41,9 +41,17 @@ export function generatedFile(ctx: MapContext, relative: string, content: string
   return path;
 }
 
-/** A part of the app that cannot run locally as defined; the message says what to add. */
+/** A part of the app that cannot run locally as defined; the message says why, `add` what to add to the overrides file. */
 export class UnmappableError extends Error {
   override readonly name = 'UnmappableError';
+
+  constructor(
+    message: string,
+    readonly add?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** A property of a resource, or `undefined`. */

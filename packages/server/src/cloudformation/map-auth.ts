@@ -60,7 +60,7 @@ export function mapAuth(ctx: MapContext, apiId: string, keyCache: Map<string, st
           auth['oidc'] = ctx.overrides.auth.oidc ?? oidc(provider['OpenIDConnectConfig'] as Record<string, unknown> | undefined);
           break;
         case 'AWS_IAM':
-          if (ctx.overrides.auth.iam === undefined) throw new UnmappableError('IAM signatures are checked against local access keys, and the template has none|auth.iam.accessKeys');
+          if (ctx.overrides.auth.iam === undefined) throw new UnmappableError('IAM signatures are checked against local access keys, and the template has none', 'auth.iam.accessKeys');
           auth['iam'] = ctx.overrides.auth.iam;
           break;
         default:
@@ -70,8 +70,7 @@ export function mapAuth(ctx: MapContext, apiId: string, keyCache: Map<string, st
       enabled.add(mode as AuthModeName);
     } catch (err) {
       if (!(err instanceof UnmappableError || err instanceof UnresolvableError)) throw err;
-      const [why, add] = err.message.split('|');
-      disable(mode, why!, add ?? `auth.${modeKey(mode)}`);
+      disable(mode, err.message, (err instanceof UnmappableError ? err.add : undefined) ?? `auth.${modeKey(mode)}`);
     }
   }
   const modes = (key: string, fallback: readonly AuthModeName[]): AuthModeName[] => {
@@ -85,9 +84,6 @@ export function mapAuth(ctx: MapContext, apiId: string, keyCache: Map<string, st
   }
   auth['connectionModes'] = connection;
   const defaults = { publish: modes('DefaultPublishAuthModes', all), subscribe: modes('DefaultSubscribeAuthModes', all) };
-  if (ctx.template.Resources[apiId] && (config['LogConfig'] as Record<string, unknown> | undefined)?.['CloudWatchLogsRoleArn'] !== undefined) {
-    ctx.notes.push({ level: 'ignored', message: 'LogConfig: logs go to the server log (log.level), not CloudWatch' });
-  }
   return { auth, enabled, apiKeys, defaults };
 }
 
@@ -124,7 +120,7 @@ function lambdaAuthorizer(ctx: MapContext, config: Record<string, unknown> | und
   const fix = 'auth.lambda (function, codeDir with handler and runtime, or url)';
   const uri = ctx.intrinsics.string(config?.['AuthorizerUri'], 'LambdaAuthorizerConfig.AuthorizerUri');
   const fnId = ctx.intrinsics.resourceOfArn(uri, 'AWS::Lambda::Function');
-  if (fnId === undefined) throw new UnmappableError(`the authorizer ${uri} is not a function of this stack|${fix}`);
+  if (fnId === undefined) throw new UnmappableError(`the authorizer ${uri} is not a function of this stack`, fix);
   const { timeoutMs, ...target } = lambdaTarget(ctx, fnId, `set ${fix} in ${ctx.overridesName}`);
   const ttl = config?.['AuthorizerResultTtlInSeconds'];
   const expression = config?.['IdentityValidationExpression'];
@@ -141,7 +137,7 @@ function cognito(ctx: MapContext, config: Record<string, unknown> | undefined): 
   const raw = config?.['UserPoolId'];
   const poolId = ctx.intrinsics.string(raw, 'CognitoConfig.UserPoolId');
   if (ctx.intrinsics.resourceNamed(poolId, 'AWS::Cognito::UserPool') !== undefined) {
-    throw new UnmappableError(`the user pool ${poolId} is created by the stack and exists only once deployed|${fix}`);
+    throw new UnmappableError(`the user pool ${poolId} is created by the stack and exists only once deployed`, fix);
   }
   const appIdClientRegex = config?.['AppIdClientRegex'];
   return {
@@ -153,7 +149,7 @@ function cognito(ctx: MapContext, config: Record<string, unknown> | undefined): 
 
 function oidc(config: Record<string, unknown> | undefined): Record<string, unknown> {
   const issuer = config?.['Issuer'];
-  if (typeof issuer !== 'string') throw new UnmappableError('the issuer is not a plain URL in the template|auth.oidc.issuer');
+  if (typeof issuer !== 'string') throw new UnmappableError('the issuer is not a plain URL in the template', 'auth.oidc.issuer');
   return {
     issuer,
     ...(typeof config?.['ClientId'] === 'string' && { clientId: config['ClientId'] }),

@@ -80,7 +80,7 @@ function codeDir(ctx: MapContext, id: string, runtime: string, fix: string): str
   try {
     key = ctx.intrinsics.string(code['S3Key'], `${id}.Code.S3Key`);
   } catch (err) {
-    if (err instanceof UnresolvableError) throw new UnmappableError(`function ${id}: its code's S3 key is unknown (${err.message}); ${fix}`, { cause: err });
+    if (err instanceof UnresolvableError) throw new UnmappableError(`function ${id}: its code's S3 key is unknown (${err.message}); ${fix}`, undefined, { cause: err });
     throw err;
   }
   const staged = ctx.assets.get(key) ?? ctx.assets.get(objectKeyOf(key) ?? key);

@@ -29,13 +29,14 @@ export function runCli(args: string[], options: SpawnOptions & { command?: strin
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-/** Waits until stdout matches `pattern`; fails with both streams when it does not in time. */
+/** Waits until stdout matches `pattern`; fails with both streams when it does not in time or the command exits. */
 export async function waitForOutput(run: CliRun, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const match = run.stdout().match(pattern);
     if (match) return match;
     if (Date.now() > deadline) throw new Error(`no ${pattern} in output:\n${run.stdout()}\n${run.stderr()}`);
+    if (run.child.exitCode !== null && run.child.stdout?.readableEnded === true) throw new Error(`exited with ${run.child.exitCode} before ${pattern} in output:\n${run.stdout()}\n${run.stderr()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
