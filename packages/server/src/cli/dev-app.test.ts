@@ -52,3 +52,25 @@ describe('switchboard dev --template: reload', () => {
     }
   });
 });
+
+describe('switchboard import and the app options on the command line', () => {
+  for (const [args, message] of [
+    [['import'], /switchboard import needs --cdk DIR or --template FILE/],
+    [['start', '--cdk', 'cdk.out'], /switchboard start runs a configuration file: write one with switchboard import/],
+    [['dev', '--cdk', 'cdk.out', '--config', 'x.yaml'], /--config and --cdk are alternatives: give one/],
+    [['dev', '--overrides', 'o.yaml'], /--overrides goes with --cdk or --template/],
+    [['dev', '--cdk', 'cdk.out', '--workers', '2'], /--workers is for switchboard start/],
+  ] as const) {
+    it(`answers "${args.join(' ')}" with a clear message and exit code 2`, async () => {
+      const run = runCli([...args]);
+      assert.equal(await run.exited, 2);
+      assert.match(run.stderr(), message);
+    });
+  }
+
+  it('dev --cdk on a folder without an assembly fails with exit code 2 and says what to do', async () => {
+    const run = runCli(['dev', '--cdk', tmpdir()]);
+    assert.equal(await run.exited, 2);
+    assert.match(run.stderr(), /is not a cloud assembly: it has no manifest.json \(run cdk synth/);
+  });
+});
