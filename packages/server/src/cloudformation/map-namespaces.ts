@@ -29,6 +29,8 @@ export function mapNamespaces(ctx: MapContext, apiId: string, auth: MappedAuth, 
   const ids = new Set([`local-${apiId}`, ctx.intrinsics.arnOf(apiId)]);
   const namespaces: Record<string, unknown>[] = [];
   const used = new Map<string, Record<string, unknown>>();
+  /** Data sources a namespace names: an unusable one is reported with the namespace it disables. */
+  const named = new Set<string>();
   for (const [id, resource] of resourcesOfType(ctx.template, 'AWS::AppSync::ChannelNamespace')) {
     let apiOf: string;
     try {
@@ -47,6 +49,7 @@ export function mapNamespaces(ctx: MapContext, apiId: string, auth: MappedAuth, 
         const handler = handlers[key];
         const sourceName = handler?.Integration?.DataSourceName;
         if (handler === undefined || sourceName === undefined || sourceName === '') continue;
+        named.add(sourceName);
         const source = sources.get(sourceName);
         if (source === undefined) throw new UnmappableError(`${key} names the data source ${sourceName}, which is not in the stack`);
         if (!source.usable) throw new UnmappableError(`${key} uses the data source ${sourceName} (${source.type}): ${source.why}`);
@@ -68,9 +71,7 @@ export function mapNamespaces(ctx: MapContext, apiId: string, auth: MappedAuth, 
     }
   }
   for (const [name, source] of sources) {
-    if (!source.usable && ![...used.keys()].includes(name)) {
-      if (!ctx.notes.some((n) => n.message.includes(`data source ${name} `))) ctx.notes.push({ level: 'disabled', message: `data source ${name} (${source.type}) is not used locally: ${source.why}` });
-    }
+    if (!source.usable && !named.has(name)) ctx.notes.push({ level: 'disabled', message: `data source ${name} (${source.type}) is not used locally: ${source.why}` });
   }
   return { namespaces, dataSources: [...used.values()] };
 }

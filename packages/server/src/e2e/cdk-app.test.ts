@@ -47,7 +47,7 @@ async function checkWithAmplify(amplify: AmplifyDriver, items: () => Promise<Rec
 
   await channel('inline', '/inline/amp');
   await amplify.ok('publish', { channel: 'inline', event: { text: 'quiet' } });
-  assert.deepEqual(await amplify.receivedCount('inline-sub', 1, 15_000), [{ text: 'QUIET' }]);
+  assert.deepEqual(await amplify.receivedCount('inline-sub', 1, 15_000), [{ text: 'QUIET', table: 'cdk-messages' }]);
 }
 
 async function stop(run: CliRun): Promise<void> {

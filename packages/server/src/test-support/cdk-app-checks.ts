@@ -48,7 +48,7 @@ export async function checkTestApp(realtimeUrl: string, key: string, items: () =
     // inline: inline code transforms and refuses.
     assert.equal((await sub.subscribe('inline', '/inline/room', key)).type, 'subscribe_success');
     assert.equal((await pub.publish('p-inline', '/inline/room', [{ text: 'shout' }], key)).type, 'publish_success');
-    assert.deepEqual(await event(sub, 'inline'), { text: 'SHOUT' });
+    assert.deepEqual(await event(sub, 'inline'), { text: 'SHOUT', table: 'cdk-messages' });
     const secret = await sub.subscribe('inline-secret', '/inline/secret', key);
     assert.equal(secret.type, 'subscribe_error');
     assert.equal(errorType(secret), 'UnauthorizedException');

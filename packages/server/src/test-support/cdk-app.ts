@@ -40,9 +40,10 @@ export const onPublish = {
 }
 `;
 
-const INLINE_CODE = `import { util } from '@aws-appsync/utils'
+// The table name is a CDK token: the template holds this code as an Fn::Join with a Ref.
+const inlineCode = (tableName: string): string => `import { util } from '@aws-appsync/utils'
 export function onPublish(ctx) {
-  return ctx.events.map((e) => ({ id: e.id, payload: { text: String(e.payload.text).toUpperCase() } }))
+  return ctx.events.map((e) => ({ id: e.id, payload: { text: String(e.payload.text).toUpperCase(), table: '${tableName}' } }))
 }
 export function onSubscribe(ctx) {
   if (ctx.info.channel.path.includes('secret')) util.unauthorized()
@@ -90,7 +91,7 @@ export function synthTestApp(files: HandlerFiles): { outdir: string; synthMs: nu
     authorizationConfig: { publishAuthModeTypes: [appsync.AppSyncAuthorizationType.LAMBDA] },
   });
   api.addChannelNamespace('Chat', { channelNamespaceName: 'chat', code: appsync.Code.fromAsset(chatCode), publishHandlerConfig: { dataSource: ddbDs } });
-  api.addChannelNamespace('Inline', { channelNamespaceName: 'inline', code: appsync.Code.fromInline(INLINE_CODE) });
+  api.addChannelNamespace('Inline', { channelNamespaceName: 'inline', code: appsync.Code.fromInline(inlineCode(table.tableName)) });
   app.synth();
   return { outdir, synthMs: Date.now() - started };
 }
