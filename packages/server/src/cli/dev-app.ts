@@ -1,5 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
 import { loadApp, type AppSource, type LoadedApp } from '../cloudformation/app.js';
 import { ConfigError, type ConfigOverrides } from '../config/load.js';
 import { devBanner, startNode, type StartedNode } from './node.js';
@@ -65,12 +64,12 @@ export async function runDevApp(source: AppSource, given: ConfigOverrides, defau
     app = next;
     announce();
   };
-  const watchers = watchFiles(app.watch, () => {
+  const unwatch = watchFiles(app.watch, () => {
     clearTimeout(timer);
     timer = setTimeout(() => (reloading = reloading.then(reload)), SETTLE_MS);
   });
   onStopRequest((reason) => {
-    for (const watcher of watchers) watcher.close();
+    unwatch();
     clearTimeout(timer);
     node.log.info('shutting down', { signal: reason });
     setTimeout(() => process.exit(0), app.config.server.shutdownTimeoutMs + 2000).unref();
@@ -82,9 +81,19 @@ export async function runDevApp(source: AppSource, given: ConfigOverrides, defau
   return undefined;
 }
 
-/** Watches each file through its folder, since tools replace files rather than write them in place. */
-function watchFiles(files: readonly string[], changed: () => void): FSWatcher[] {
-  const byDir = new Map<string, Set<string>>();
-  for (const file of files) byDir.set(dirname(file), (byDir.get(dirname(file)) ?? new Set()).add(basename(file)));
-  return [...byDir].map(([dir, names]) => watch(dir, (_event, name) => name !== null && names.has(name.toString()) && changed()));
+/** How often the definition's files are looked at. */
+const POLL_MS = 250;
+
+/**
+ * Watches each file by polling its status: `cdk synth` may replace files and even the folder, which
+ * an `fs.watch` on the old folder would miss. Returns a function that stops watching.
+ */
+function watchFiles(files: readonly string[], changed: () => void): () => void {
+  const listener = (now: Stats, before: Stats): void => {
+    if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) changed();
+  };
+  for (const file of files) watchFile(file, { interval: POLL_MS, persistent: false }, listener);
+  return () => {
+    for (const file of files) unwatchFile(file, listener);
+  };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { applyOverrides, ConfigError, parseConfig, type ConfigOverrides } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { readCloudAssembly, type AssemblyStack } from './cdk-out.js';
@@ -10,7 +10,7 @@ import { Intrinsics, UnresolvableError } from './intrinsics.js';
 import { mapAuth, type LocalApiKey } from './map-auth.js';
 import { mapDataSources } from './map-data-sources.js';
 import { mapNamespaces } from './map-namespaces.js';
-import { loadOverrides, overridesDir } from './overrides.js';
+import { loadOverrides, OVERRIDES_FILE, overridesDir } from './overrides.js';
 import { readTemplate, TemplateError } from './template.js';
 
 /** Where the app's definition is: a cloud assembly folder or one template file. */
@@ -45,7 +45,7 @@ export interface LoadedApp {
   readonly stack: string;
   /** The logical id of the Event API. */
   readonly api: string;
-  /** The files whose change means a new definition: the manifest or template, and the overrides file. */
+  /** The files whose change means a new definition: the manifest or template, and the overrides file (which may not exist yet). */
   readonly watch: readonly string[];
   /** The files written for inline code, by absolute path. */
   readonly files: ReadonlyMap<string, string>;
@@ -70,7 +70,7 @@ export async function loadApp(source: AppSource, options: LoadAppOptions = {}): 
     const { stacks, assets, watch } = await readSource(source);
     const appDir = source.cdkOut !== undefined ? dirname(resolve(source.cdkOut)) : dirname(resolve(source.template!));
     const loaded = await loadOverrides(source.overrides, appDir);
-    if (loaded.file !== undefined) watch.push(loaded.file);
+    watch.push(loaded.file ?? join(appDir, OVERRIDES_FILE)); // watched even before it exists
     const overrides = loaded.overrides;
     const { stack, apiId } = pickApi(stacks, overrides.stack, overrides.api);
     const generatedDir = options.generatedDir ?? resolve(tmpdir(), 'switchboard-cdk', createHash('sha256').update(resolve(origin)).digest('hex').slice(0, 12));

@@ -11,6 +11,8 @@ import { runCli, waitForOutput, type CliRun } from '../test-support/cli-process.
 import { TestDynamoDB } from '../test-support/dynamodb.js';
 import { HandlerFiles } from '../test-support/handler-files.js';
 import { makeSelfSignedCert } from '../test-support/tls.js';
+import { until } from '../test-support/until.js';
+import { TestClient } from '../test-support/ws-client.js';
 import { AmplifyDriver } from './amplify-driver-client.js';
 
 /** Every item of the messages table at `endpoint`. */
@@ -111,6 +113,25 @@ describe('a CDK app, synthesized in-process, run from cdk.out', () => {
       }
     } finally {
       await ddb.close();
+    }
+  });
+  it('a new cdk synth reloads dev: clients see 1001, the new namespace is served, the API key stays', async (t) => {
+    const run = runCli(['dev', '--cdk', outdir, '--port', '0']);
+    try {
+      const [, url] = await waitForOutput(run, /WebSocket:\s+(ws:\/\/\S+)/, 60_000);
+      const key = run.stdout().match(/API key:\s+(da2-\w+)/)![1]!;
+      const client = await TestClient.connect(url!, { apiKey: key });
+      assert.equal((await client.subscribe('s', '/extra/a', key)).type, 'subscribe_error');
+      const changed = Date.now();
+      t.diagnostic(`second in-process synth: ${synthTestApp(files, { extraNamespace: 'extra' }).synthMs} ms`);
+      assert.equal((await client.closed).code, 1001);
+      await until(() => /Namespaces:\s+node, py, chat, inline, extra/.test(run.stdout()), 'the reloaded app', 60_000);
+      t.diagnostic(`synth to reloaded: ${Date.now() - changed} ms`);
+      const again = await TestClient.connect(url!, { apiKey: key });
+      assert.equal((await again.subscribe('s', '/extra/a', key)).type, 'subscribe_success');
+      await again.close();
+    } finally {
+      await stop(run);
     }
   });
 });

@@ -54,10 +54,11 @@ export function onSubscribe(ctx) {
  * A CDK app with an AppSync Event API, synthesized in this process into `files.dir/cdk.out` (no
  * AWS account, no CDK CLI, no Docker): API key and Lambda authorizer auth; `node`, a DIRECT
  * Node.js Lambda with Powertools; `py`, a DIRECT Python Lambda that only the Lambda authorizer may
- * publish to; `chat`, a code handler (an asset file) writing to a DynamoDB table; `inline`, inline code.
- * Resolves with the assembly's folder and how long the synth took.
+ * publish to; `chat`, a code handler (an asset file) writing to a DynamoDB table; `inline`, inline code;
+ * and `options.extraNamespace`, a plain namespace, when given. Returns the assembly's folder and
+ * how long the synth took.
  */
-export function synthTestApp(files: HandlerFiles): { outdir: string; synthMs: number } {
+export function synthTestApp(files: HandlerFiles, options: { extraNamespace?: string } = {}): { outdir: string; synthMs: number } {
   files.write('src/authorizer/index.mjs', AUTHORIZER);
   files.write('src/node/index.mjs', NODE_HANDLER);
   files.write('src/python/app.py', PYTHON_HANDLER);
@@ -92,6 +93,7 @@ export function synthTestApp(files: HandlerFiles): { outdir: string; synthMs: nu
   });
   api.addChannelNamespace('Chat', { channelNamespaceName: 'chat', code: appsync.Code.fromAsset(chatCode), publishHandlerConfig: { dataSource: ddbDs } });
   api.addChannelNamespace('Inline', { channelNamespaceName: 'inline', code: appsync.Code.fromInline(inlineCode(table.tableName)) });
+  if (options.extraNamespace !== undefined) api.addChannelNamespace('Extra', { channelNamespaceName: options.extraNamespace });
   app.synth();
   return { outdir, synthMs: Date.now() - started };
 }
