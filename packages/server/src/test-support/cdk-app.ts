@@ -81,7 +81,7 @@ export function synthTestApp(files: HandlerFiles, options: { extraNamespace?: st
   });
   const table = new dynamodb.Table(stack, 'Messages', { tableName: MESSAGES_TABLE, partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, removalPolicy: RemovalPolicy.DESTROY });
   const nodeFn = fn('NodeHandler', lambda.Runtime.NODEJS_22_X, 'node', 'index.handler', { TABLE_NAME: table.tableName });
-  const pyFn = fn('PythonHandler', lambda.Runtime.PYTHON_3_11, 'python', 'app.handler', { STAGE: 'local' });
+  const pyFn = fn('PythonHandler', lambda.Runtime.PYTHON_3_12, 'python', 'app.handler', { STAGE: 'local' });
   const nodeDs = api.addLambdaDataSource('NodeDs', nodeFn, { name: 'nodeds' });
   const pyDs = api.addLambdaDataSource('PyDs', pyFn, { name: 'pyds' });
   const ddbDs = api.addDynamoDbDataSource('MessagesDs', table, { name: 'messages' });

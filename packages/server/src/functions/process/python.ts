@@ -15,14 +15,17 @@ export interface PythonChoice {
   readonly note?: string;
 }
 
+/** Prints the interpreter's executable and its major.minor version. */
+const PROBE = ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])'];
+
 /** The oldest Python the bootstrap runs on. */
 const MIN_VERSION = [3, 8] as const;
 
 /**
  * Picks the Python interpreter: `interpreter` when set (a path, or a command on PATH); otherwise
- * `python3.N` for `runtime: python3.N` when it is installed, else `python3` (with a note saying
- * so, as AWS's minor version is often not the local one). Runs it once to learn its executable
- * and version.
+ * `python3.N` for `runtime: python3.N` when it is installed and runs, else `python3` (with a note
+ * saying so, as AWS's minor version is often not the local one). Runs it once to learn its
+ * executable and version.
  *
  * @throws FunctionStartError when no interpreter is found, or it is not Python 3.8 or later.
  */
@@ -42,7 +45,17 @@ export async function choosePython(interpreter: string | undefined, version: str
       if (version !== undefined) note = `python${version} is not installed; running python3`;
     }
   }
-  const probe = await run(found, ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])']);
+  let probe: string;
+  try {
+    probe = await run(found, PROBE);
+  } catch (err) {
+    // A version manager's shim (pyenv) may be on PATH for a version that is not active: use python3.
+    const fallback = interpreter === undefined && note === undefined ? onPath('python3') : undefined;
+    if (fallback === undefined) throw err;
+    note = `python${version} cannot run (${(err as Error).message.split('\n')[0]}); running python3`;
+    found = fallback;
+    probe = await run(found, PROBE);
+  }
   const [executable, actual] = probe.split('\n').map((line) => line.trim());
   const [major, minor] = (actual ?? '').split('.').map(Number);
   if (major !== MIN_VERSION[0] || minor === undefined || minor < MIN_VERSION[1]) {
