@@ -49,6 +49,19 @@ Resources:
   Found:
     Type: AWS::AppSync::ChannelNamespace
     Properties: { ApiId: !GetAtt Api.ApiId, Name: found, CodeHandlers: "export function onPublish(ctx) { return ctx.events }", HandlerConfigs: { OnPublish: { Behavior: CODE, Integration: { DataSourceName: search } } } }
+  Publisher:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Code: { ZipFile: "exports.handler = async (event) => ({ events: event.events })" }
+      Environment: { Variables: { API_URL: !Sub "https://\${Api.Dns.Http}/event", API_KEY: !GetAtt Key.ApiKey, POOL: !GetAtt Pool.ProviderURL } }
+  PublisherDs:
+    Type: AWS::AppSync::DataSource
+    Properties: { ApiId: !GetAtt Api.ApiId, Name: publisher, Type: AWS_LAMBDA, LambdaConfig: { LambdaFunctionArn: !GetAtt Publisher.Arn } }
+  Direct:
+    Type: AWS::AppSync::ChannelNamespace
+    Properties: { ApiId: !GetAtt Api.ApiId, Name: direct, HandlerConfigs: { OnPublish: { Behavior: DIRECT, Integration: { DataSourceName: publisher } } } }
   Members:
     Type: AWS::AppSync::ChannelNamespace
     Properties: { ApiId: !GetAtt Api.ApiId, Name: members, SubscribeAuthModes: [{ AuthType: AMAZON_COGNITO_USER_POOLS }] }
@@ -62,7 +75,9 @@ describe('an app definition with parts that exist only in AWS', () => {
 
   it('starts with what can run, and says for each part left out what to add to the overrides file', async () => {
     const app = await loadApp({ template }, { generatedDir: join(dir, 'gen') });
-    assert.deepEqual(app.config.namespaces.map((n) => n.name), ['plain']);
+    assert.deepEqual(app.config.namespaces.map((n) => n.name), ['plain', 'direct']);
+    const direct = app.config.namespaces[1]!.onPublish as { environment: Record<string, string> };
+    assert.deepEqual(direct.environment, { API_URL: 'https://127.0.0.1:8080/event', API_KEY: app.apiKeys[0]!.key }, 'the API and its key stand for themselves');
     assert.equal(app.config.log.level, 'ERROR', 'LogConfig.LogLevel is the log level');
     const notes = app.notes.map((n) => `${n.level}: ${n.message}`).join('\n');
     const overrides = join(dir, 'switchboard.local.yaml');
@@ -74,6 +89,7 @@ describe('an app definition with parts that exist only in AWS', () => {
       `disabled: namespace events is disabled: OnPublish uses the data source bus (AMAZON_EVENTBRIDGE): it puts events on the bus arn:aws:events:us-east-1:1:event-bus/orders, which exists only in AWS; set dataSources.bus.endpoint in ${overrides}`,
       'disabled: namespace found is disabled: OnPublish uses the data source search (AMAZON_OPENSEARCH_SERVICE): data sources of type AMAZON_OPENSEARCH_SERVICE are not supported',
       'disabled: namespace members is disabled: subscribe accepts only AMAZON_COGNITO_USER_POOLS, disabled locally',
+      'ignored: function Publisher: environment variable POOL is left unset: Fn::GetAtt Pool.ProviderURL (AWS::Cognito::UserPool) is known only once deployed',
       "ignored: LogConfig: the server log stands in for CloudWatch Logs; its LogLevel is the server's log.level (--log-level wins)",
     ]) {
       assert.ok(notes.includes(expected), `expected note:\n${expected}\nin:\n${notes}`);
@@ -94,7 +110,7 @@ describe('an app definition with parts that exist only in AWS', () => {
       ].join('\n'),
     );
     const app = await loadApp({ template }, { generatedDir: join(dir, 'gen') });
-    assert.deepEqual(app.config.namespaces.map((n) => n.name), ['plain', 'sql', 'events', 'members']);
+    assert.deepEqual(app.config.namespaces.map((n) => n.name), ['plain', 'sql', 'events', 'direct', 'members']);
     assert.deepEqual(app.config.auth.connectionModes, ['API_KEY', 'AWS_IAM']);
     assert.equal(app.config.auth.apiKeys[0]!.key, 'da2-localkeyfromoverrides000');
     assert.deepEqual(app.config.dataSources.map((s) => [s.name, s.type]), [['aurora', 'RELATIONAL_DATABASE'], ['bus', 'AMAZON_EVENTBRIDGE']]);

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { readCloudAssembly, type AssemblyStack } from './cdk-out.js';
 import { resourcesOfType, UnmappableError, type AppNote, type MapContext } from './context.js';
 import { Intrinsics, UnresolvableError } from './intrinsics.js';
-import { mapAuth, type LocalApiKey } from './map-auth.js';
+import { mapAuth, randomApiKey, type LocalApiKey } from './map-auth.js';
 import { mapDataSources } from './map-data-sources.js';
 import { mapNamespaces } from './map-namespaces.js';
 import { loadOverrides, OVERRIDES_FILE, overridesDir } from './overrides.js';
@@ -24,9 +24,9 @@ export interface AppSource {
 }
 
 export interface LoadAppOptions {
-  /** Where inline code is written. @default a folder under the system's temp folder, one per app */
+  /** Where inline code is written. @default `switchboard-local` in `cdk.out`; for a template, a folder under the system's temp folder */
   readonly generatedDir?: string;
-  /** API key values by logical id, kept across reloads so clients stay valid. */
+  /** API key values by logical id, kept across reloads so clients stay valid. @default a new map */
   readonly keyCache?: Map<string, string>;
   /** Command-line values; they win over the overrides file. */
   readonly given?: ConfigOverrides;
@@ -73,18 +73,34 @@ export async function loadApp(source: AppSource, options: LoadAppOptions = {}): 
     watch.push(loaded.file ?? join(appDir, OVERRIDES_FILE)); // watched even before it exists
     const overrides = loaded.overrides;
     const { stack, apiId } = pickApi(stacks, overrides.stack, overrides.api);
-    const generatedDir = options.generatedDir ?? resolve(tmpdir(), 'switchboard-cdk', createHash('sha256').update(resolve(origin)).digest('hex').slice(0, 12));
+    // Inside cdk.out, inline code resolves packages from the app's node_modules as its assets do.
+    const generatedDir =
+      options.generatedDir ??
+      (source.cdkOut !== undefined ? join(resolve(source.cdkOut), 'switchboard-local') : resolve(tmpdir(), 'switchboard-cdk', createHash('sha256').update(resolve(origin)).digest('hex').slice(0, 12)));
+    const keyCache = options.keyCache ?? new Map<string, string>();
+    const apiKeyValue = (logicalId: string): string => {
+      const key = overrides.apiKeys[logicalId] ?? keyCache.get(logicalId) ?? randomApiKey();
+      keyCache.set(logicalId, key);
+      return key;
+    };
+    const host = localHost(options, overrides.server);
+    const localAttribute = (type: string, logicalId: string, attribute: string): string | undefined => {
+      if (type === 'AWS::AppSync::ApiKey' && attribute === 'ApiKey') return apiKeyValue(logicalId);
+      if (type === 'AWS::AppSync::Api' && (attribute === 'Dns.Http' || attribute === 'Dns.Realtime')) return host;
+      return undefined;
+    };
     const ctx: MapContext = {
       template: stack.template,
-      intrinsics: new Intrinsics(stack.template, { stackName: stack.name, region: overrides.region, accountId: overrides.accountId, parameters: overrides.parameters }),
+      intrinsics: new Intrinsics(stack.template, { stackName: stack.name, region: overrides.region, accountId: overrides.accountId, parameters: overrides.parameters, localAttribute }),
+      apiKeyValue,
       overrides,
       assets,
       generatedDir,
-      overridesName: loaded.file ?? `${appDir}/switchboard.local.yaml`,
+      overridesName: loaded.file ?? join(appDir, OVERRIDES_FILE),
       files: new Map(),
       notes: [],
     };
-    const auth = mapAuth(ctx, apiId, options.keyCache ?? new Map());
+    const auth = mapAuth(ctx, apiId);
     const { namespaces, dataSources } = mapNamespaces(ctx, apiId, auth, mapDataSources(ctx, apiId));
     if (namespaces.length === 0) {
       throw new UnmappableError(`no namespace of the API ${apiId} can run locally:\n${ctx.notes.map((n) => `  - ${n.message}`).join('\n')}`);
@@ -95,8 +111,8 @@ export async function loadApp(source: AppSource, options: LoadAppOptions = {}): 
     if (logLevel !== undefined) input['log'] = { level: logLevel, ...overrides.log };
     writeFiles(generatedDir, ctx.files);
     const merged = applyOverrides(withDefaults(input, options.defaults ?? {}), options.given ?? {});
-    const config = parseConfig(merged, `${origin} (stack ${stack.name}, API ${apiId})`, overridesDir(loaded, appDir));
     const baseDir = overridesDir(loaded, appDir);
+    const config = parseConfig(merged, `${origin} (stack ${stack.name}, API ${apiId})`, baseDir);
     const assemblyDir = source.cdkOut !== undefined ? resolve(source.cdkOut) : undefined;
     return { config, input, notes: ctx.notes, apiKeys: auth.apiKeys, stack: stack.name, api: apiId, watch, files: ctx.files, baseDir, assemblyDir };
   } catch (err) {
@@ -138,6 +154,18 @@ function apiLogLevel(ctx: MapContext, apiId: string): string | undefined {
   if (logConfig === undefined) return undefined;
   ctx.notes.push({ level: 'ignored', message: 'LogConfig: the server log stands in for CloudWatch Logs; its LogLevel is the server\'s log.level (--log-level wins)' });
   return logConfig.LogLevel === undefined ? undefined : ctx.intrinsics.string(logConfig.LogLevel, 'EventConfig.LogConfig.LogLevel');
+}
+
+/**
+ * `host:port` where the server will listen, which the API's `Dns.Http` and `Dns.Realtime` stand for
+ * (a function of the stack that calls the API reaches this server), or `undefined` for a port
+ * picked at start (`--port 0`).
+ */
+function localHost(options: LoadAppOptions, server: Record<string, unknown> | undefined): string | undefined {
+  const port = options.given?.server?.port ?? (server?.['port'] as number | undefined) ?? options.defaults?.server?.port ?? 8080;
+  const host = options.given?.server?.host ?? (server?.['host'] as string | undefined) ?? options.defaults?.server?.host ?? '0.0.0.0';
+  if (port === 0) return undefined;
+  return `${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
 }
 
 function withDefaults(input: Record<string, unknown>, defaults: ConfigOverrides): Record<string, unknown> {

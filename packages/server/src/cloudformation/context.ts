@@ -27,6 +27,8 @@ export interface MapContext {
   /** Absolute path to content: the files to write before the configuration is checked. */
   readonly files: Map<string, string>;
   readonly notes: AppNote[];
+  /** The local value of the `AWS::AppSync::ApiKey` `logicalId`: from the overrides file, else made once. */
+  readonly apiKeyValue: (logicalId: string) => string;
 }
 
 /** The resources of one type, as `[logicalId, resource]`. */

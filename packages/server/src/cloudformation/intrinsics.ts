@@ -12,6 +12,8 @@ export interface StackContext {
   readonly accountId: string;
   /** Parameter values from the overrides file; they win over a parameter's `Default`. */
   readonly parameters: Readonly<Record<string, unknown>>;
+  /** Attributes that have a local value (an API key's `ApiKey`, the API's `Dns.Http`), or `undefined`. */
+  readonly localAttribute?: (type: string, logicalId: string, attribute: string) => string | undefined;
 }
 
 /** The local name a resource's `Ref` gives: its name property when the template sets one, else its logical id. */
@@ -163,6 +165,8 @@ export class Intrinsics {
   #getAtt(id: string, attr: string): unknown {
     const resource = this.template.Resources[id];
     if (resource === undefined) throw new UnresolvableError(`Fn::GetAtt ${id}.${attr}: no such resource`);
+    const local = this.stack.localAttribute?.(resource.Type, id, attr);
+    if (local !== undefined) return local;
     if (attr === 'Arn' || attr.endsWith('Arn')) return this.arnOf(id);
     if (resource.Type === 'AWS::AppSync::Api' && attr === 'ApiId') return `local-${id}`;
     if (attr === 'Name' || attr === 'TableName' || attr === 'FunctionName') return this.nameOf(id);

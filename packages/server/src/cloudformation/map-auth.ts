@@ -33,7 +33,7 @@ export function randomApiKey(): string {
  *
  * @throws UnmappableError when no connection auth mode is left.
  */
-export function mapAuth(ctx: MapContext, apiId: string, keyCache: Map<string, string>): MappedAuth {
+export function mapAuth(ctx: MapContext, apiId: string): MappedAuth {
   const config = (prop(ctx.template.Resources[apiId], 'EventConfig') ?? {}) as Record<string, unknown>;
   const providers = (ctx.intrinsics.resolve(config['AuthProviders'] ?? []) as Record<string, unknown>[]) ?? [];
   const auth: Record<string, unknown> = {};
@@ -47,7 +47,7 @@ export function mapAuth(ctx: MapContext, apiId: string, keyCache: Map<string, st
     try {
       switch (mode) {
         case 'API_KEY':
-          apiKeys = localApiKeys(ctx, apiId, keyCache);
+          apiKeys = localApiKeys(ctx, apiId);
           auth['apiKeys'] = apiKeys.map(({ logicalId, key }) => ({ key, description: `${logicalId} (local value)` }));
           break;
         case 'AWS_LAMBDA':
@@ -91,8 +91,8 @@ function modeKey(mode: string): string {
   return { AWS_LAMBDA: 'lambda', AMAZON_COGNITO_USER_POOLS: 'cognito', OPENID_CONNECT: 'oidc', AWS_IAM: 'iam', API_KEY: 'apiKeys' }[mode] ?? mode;
 }
 
-/** The `AWS::AppSync::ApiKey` resources of the API, each with its local value (from the overrides, or random once per process). */
-function localApiKeys(ctx: MapContext, apiId: string, keyCache: Map<string, string>): LocalApiKey[] {
+/** The `AWS::AppSync::ApiKey` resources of the API, each with its local value. */
+function localApiKeys(ctx: MapContext, apiId: string): LocalApiKey[] {
   const ids = new Set([`local-${apiId}`, ctx.intrinsics.arnOf(apiId)]);
   const keys = resourcesOfType(ctx.template, 'AWS::AppSync::ApiKey')
     .filter(([, r]) => {
@@ -107,13 +107,7 @@ function localApiKeys(ctx: MapContext, apiId: string, keyCache: Map<string, stri
     keys.push('LocalApiKey');
     ctx.notes.push({ level: 'generated', message: 'the API has the API_KEY mode but no AWS::AppSync::ApiKey; a local key LocalApiKey was made' });
   }
-  return keys.map((logicalId) => {
-    const given = ctx.overrides.apiKeys[logicalId];
-    if (given !== undefined) return { logicalId, key: given };
-    const key = keyCache.get(logicalId) ?? randomApiKey();
-    keyCache.set(logicalId, key);
-    return { logicalId, key };
-  });
+  return keys.map((logicalId) => ({ logicalId, key: ctx.apiKeyValue(logicalId) }));
 }
 
 function lambdaAuthorizer(ctx: MapContext, config: Record<string, unknown> | undefined): Record<string, unknown> {
