@@ -78,6 +78,9 @@ describe('an app definition with parts that exist only in AWS', () => {
     assert.deepEqual(app.config.namespaces.map((n) => n.name), ['plain', 'direct']);
     const direct = app.config.namespaces[1]!.onPublish as { environment: Record<string, string> };
     assert.deepEqual(direct.environment, { API_URL: 'https://127.0.0.1:8080/event', API_KEY: app.apiKeys[0]!.key }, 'the API and its key stand for themselves');
+    const codeDir = (app.config.namespaces[1]!.onPublish as { codeDir: string }).codeDir;
+    assert.equal(app.files.get(join(codeDir, 'package.json')), '{}\n', 'ZipFile code is typeless, as in a Lambda zip');
+    assert.match(app.files.get(join(codeDir, 'index.js')) ?? '', /^exports\.handler/);
     assert.equal(app.config.log.level, 'ERROR', 'LogConfig.LogLevel is the log level');
     const notes = app.notes.map((n) => `${n.level}: ${n.message}`).join('\n');
     const overrides = join(dir, 'switchboard.local.yaml');

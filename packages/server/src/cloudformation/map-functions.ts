@@ -72,6 +72,9 @@ function codeDir(ctx: MapContext, id: string, runtime: string, fix: string): str
     const file = runtime.startsWith('python') ? 'index.py' : runtime.startsWith('nodejs') ? 'index.js' : undefined;
     if (file === undefined) throw new UnmappableError(`function ${id}: inline code (ZipFile) is for Node.js and Python only; ${fix}`);
     const path = generatedFile(ctx, `functions/${id}/${file}`, source);
+    // As in a Lambda zip without package.json: index.js is CommonJS, or ESM when its syntax says so,
+    // whatever the app's own package.json declares.
+    if (file === 'index.js') generatedFile(ctx, `functions/${id}/package.json`, '{}\n');
     return path.slice(0, -file.length - 1);
   }
   if (code['ImageUri'] !== undefined) throw new UnmappableError(`function ${id} is a container image, which Switchboard does not run; ${fix}`);
