@@ -42,15 +42,19 @@ export async function runImport(source: AppSource, out: string): Promise<number>
 
 /**
  * The input with every path relative to the written file: code in the cloud assembly copied into
- * `codeDir/assets/`, inline code already there, paths from the overrides file kept where they point.
+ * `codeDir/functions/<name>/`, inline code already there, paths from the overrides file kept where they point.
  */
-function rebase(value: unknown, app: LoadedApp, outDir: string, codeDir: string, key?: string): unknown {
+function rebase(value: unknown, app: LoadedApp, outDir: string, codeDir: string, key?: string, owner?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => rebase(v, app, outDir, codeDir));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebase(v, app, outDir, codeDir, k)]));
+  if (typeof value === 'object' && value !== null) {
+    const name = (value as { name?: unknown }).name;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rebase(v, app, outDir, codeDir, k, typeof name === 'string' ? name : undefined)]));
+  }
   if (typeof value !== 'string' || key === undefined || !PATH_KEYS.has(key) || (key === 'interpreter' && !value.includes('/'))) return value;
   let path = isAbsolute(value) ? value : resolve(app.baseDir, value);
   if (app.assemblyDir !== undefined && path.startsWith(app.assemblyDir + sep)) {
-    const copy = join(codeDir, 'assets', basename(path));
+    // A function's asset is copied under the function's name, a readable stand-in for the asset hash.
+    const copy = join(codeDir, 'functions', owner ?? basename(path));
     if (!existsSync(copy)) cpSync(path, copy, { recursive: true });
     path = copy;
   }

@@ -66,7 +66,10 @@ function mapOne(ctx: MapContext, id: string, name: string, type: string, overrid
       const ddb = config('DynamoDBConfig');
       const tableName = String(ddb['TableName']);
       const tableId = ctx.intrinsics.resourceNamed(tableName, 'AWS::DynamoDB::Table');
-      const entry: Record<string, unknown> = { type, name, tableName, ...(typeof ddb['AwsRegion'] === 'string' && { region: ddb['AwsRegion'] }) };
+      // The stack's own region (`Ref AWS::Region`) is the one AWS gives the server, except on a local endpoint, where the SDK still needs one.
+      const ownRegion = JSON.stringify((prop(resource, 'DynamoDBConfig') as Record<string, unknown> | undefined)?.['AwsRegion']) === '{"Ref":"AWS::Region"}';
+      const region = typeof ddb['AwsRegion'] === 'string' && (!ownRegion || override?.['endpoint'] !== undefined) ? ddb['AwsRegion'] : undefined;
+      const entry: Record<string, unknown> = { type, name, tableName, ...(region !== undefined && { region }) };
       if (tableId !== undefined) Object.assign(entry, tableShape(ctx, tableId));
       else if (override?.['endpoint'] === undefined && override?.['keySchema'] === undefined) {
         throw new UnmappableError(`its table ${tableName} is not defined in this stack; ${fix('endpoint (a DynamoDB that has the table)')}, or keySchema and attributeDefinitions to create it in the embedded store`);
