@@ -159,7 +159,17 @@ export class Intrinsics {
     const resource = this.template.Resources[name];
     if (resource === undefined) throw new UnresolvableError(`Ref ${name}: no such parameter or resource`);
     if (resource.Type === 'AWS::AppSync::Api') return this.arnOf(name);
+    if (resource.Type === 'AWS::Lambda::Alias' || resource.Type === 'AWS::Lambda::Version') return this.#qualifiedArn(name);
     return this.nameOf(name);
+  }
+
+  /** An alias's or version's ARN: its function's ARN with `:<alias>` or `:<version>`, which `resourceOfArn` follows back. */
+  #qualifiedArn(id: string): string {
+    const resource = this.template.Resources[id]!;
+    const fn = this.string(resource.Properties?.['FunctionName'], `${id}.FunctionName`);
+    const base = fn.startsWith('arn:') ? fn : `arn:aws:lambda:${this.stack.region}:${this.stack.accountId}:function:${fn}`;
+    const qualifier = resource.Type === 'AWS::Lambda::Alias' ? this.string(resource.Properties?.['Name'], `${id}.Name`) : '1';
+    return `${base}:${qualifier}`;
   }
 
   #getAtt(id: string, attr: string): unknown {
@@ -167,6 +177,7 @@ export class Intrinsics {
     if (resource === undefined) throw new UnresolvableError(`Fn::GetAtt ${id}.${attr}: no such resource`);
     const local = this.stack.localAttribute?.(resource.Type, id, attr);
     if (local !== undefined) return local;
+    if ((resource.Type === 'AWS::Lambda::Alias' || resource.Type === 'AWS::Lambda::Version') && (attr === 'Arn' || attr === 'AliasArn')) return this.#qualifiedArn(id);
     if (attr === 'Arn' || attr.endsWith('Arn')) return this.arnOf(id);
     if (resource.Type === 'AWS::AppSync::Api' && attr === 'ApiId') return `local-${id}`;
     if (attr === 'Name' || attr === 'TableName' || attr === 'FunctionName') return this.nameOf(id);

@@ -11,6 +11,12 @@ Resources:
   Table:
     Type: AWS::DynamoDB::Table
     Properties: { TableName: !Sub "messages-\${Stage}" }
+  Live:
+    Type: AWS::Lambda::Alias
+    Properties: { FunctionName: !Ref Fn, FunctionVersion: !GetAtt V1.Version, Name: live }
+  V1:
+    Type: AWS::Lambda::Version
+    Properties: { FunctionName: !Ref Fn }
   Fn:
     Type: AWS::Lambda::Function
     Properties:
@@ -41,6 +47,10 @@ describe('CloudFormation templates', () => {
     assert.equal(intrinsics.resolve(variables['JOINED']), 'eu-west-1:b');
     assert.equal(intrinsics.resolve(variables['SUB']), 'dev@123456789012 ${Literal}');
     assert.equal(intrinsics.resourceOfArn('arn:aws:dynamodb:eu-west-1:123456789012:table/messages-dev', 'AWS::DynamoDB::Table'), 'Table');
+    const alias = intrinsics.resolve({ Ref: 'Live' });
+    assert.equal(alias, 'arn:aws:lambda:eu-west-1:123456789012:function:Fn:live');
+    assert.equal(intrinsics.resourceOfArn(String(alias), 'AWS::Lambda::Function'), 'Fn', 'an alias leads to its function');
+    assert.equal(intrinsics.resourceOfArn(String(intrinsics.resolve({ Ref: 'V1' })), 'AWS::Lambda::Function'), 'Fn', 'so does a version');
   });
 
   it('says what is missing for a parameter without default and an import from another stack', () => {
