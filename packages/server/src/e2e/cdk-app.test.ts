@@ -29,26 +29,26 @@ async function scan(endpoint: string): Promise<Record<string, unknown>[]> {
 /** The fixture app as the real Amplify client sees it: the same answers as the ws checks. */
 async function checkWithAmplify(amplify: AmplifyDriver, items: () => Promise<Record<string, unknown>[]>): Promise<void> {
   const channel = async (name: string, path: string): Promise<void> => {
-    await amplify.ok('connect', { name, channel: path });
-    await amplify.ok('subscribe', { name: `${name}-sub`, channel: name });
+    await amplify.ok('connect', { name, channel: path }, 15_000);
+    await amplify.ok('subscribe', { name: `${name}-sub`, channel: name }, 15_000);
   };
   await channel('node', '/node/amp');
-  await amplify.ok('publish', { channel: 'node', event: { text: 'ws' } });
-  await amplify.ok('post', { channel: '/node/amp', event: { text: 'http' } });
+  await amplify.ok('publish', { channel: 'node', event: { text: 'ws' } }, 15_000);
+  await amplify.ok('post', { channel: '/node/amp', event: { text: 'http' } }, 15_000);
   assert.deepEqual(await amplify.receivedCount('node-sub', 2, 15_000), [{ text: 'ws', via: 'node', table: 'cdk-messages' }, { text: 'http', via: 'node', table: 'cdk-messages' }]);
 
   await channel('py', '/py/amp');
-  assert.match((await amplify.fails('publish', { channel: 'py', event: { n: 1 } })).message ?? '', /UnauthorizedException/);
-  await amplify.ok('publish', { channel: 'py', event: { n: 2 }, authMode: 'lambda', authToken: AUTH_TOKEN });
+  assert.match((await amplify.fails('publish', { channel: 'py', event: { n: 1 } }, 15_000)).message ?? '', /UnauthorizedException/);
+  await amplify.ok('publish', { channel: 'py', event: { n: 2 }, authMode: 'lambda', authToken: AUTH_TOKEN }, 15_000);
   assert.deepEqual(await amplify.receivedCount('py-sub', 1, 15_000), [{ n: 2, via: 'python', stage: 'local' }]);
 
   await channel('chat', '/chat/amp');
-  await amplify.ok('post', { channel: '/chat/amp', event: { text: 'from amplify' } });
+  await amplify.ok('post', { channel: '/chat/amp', event: { text: 'from amplify' } }, 15_000);
   assert.deepEqual(await amplify.receivedCount('chat-sub', 1, 15_000), [{ text: 'from amplify' }]);
   assert.ok((await items()).some((item) => item['channel'] === '/chat/amp' && item['text'] === 'from amplify'), 'the item is in the table');
 
   await channel('inline', '/inline/amp');
-  await amplify.ok('publish', { channel: 'inline', event: { text: 'quiet' } });
+  await amplify.ok('publish', { channel: 'inline', event: { text: 'quiet' } }, 15_000);
   assert.deepEqual(await amplify.receivedCount('inline-sub', 1, 15_000), [{ text: 'QUIET', table: 'cdk-messages' }]);
 }
 
