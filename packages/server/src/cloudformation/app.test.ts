@@ -7,7 +7,12 @@ import { ConfigError } from '../config/load.js';
 import { loadApp } from './app.js';
 
 const TEMPLATE = `
+Parameters:
+  Stage: { Type: String, Default: dev }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
 Resources:
+  ProdOnly: { Type: AWS::AppSync::ChannelNamespace, Condition: IsProd, Properties: { ApiId: !GetAtt Api.ApiId, Name: prodonly } }
   Api:
     Type: AWS::AppSync::Api
     Properties:
@@ -114,6 +119,9 @@ describe('an app definition with parts that exist only in AWS', () => {
     );
     const app = await loadApp({ template }, { generatedDir: join(dir, 'gen') });
     assert.deepEqual(app.config.namespaces.map((n) => n.name), ['plain', 'sql', 'events', 'direct', 'members']);
+    writeFileSync(join(dir, 'switchboard.local.yaml'), 'parameters: { Stage: prod }\n');
+    const prod = await loadApp({ template }, { generatedDir: join(dir, 'gen') });
+    assert.ok(prod.config.namespaces.some((n) => n.name === 'prodonly'), 'a resource whose condition holds is there');
     assert.deepEqual(app.config.auth.connectionModes, ['API_KEY', 'AWS_IAM']);
     assert.equal(app.config.auth.apiKeys[0]!.key, 'da2-localkeyfromoverrides000');
     assert.deepEqual(app.config.dataSources.map((s) => [s.name, s.type]), [['aurora', 'RELATIONAL_DATABASE'], ['bus', 'AMAZON_EVENTBRIDGE']]);

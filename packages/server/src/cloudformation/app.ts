@@ -6,12 +6,12 @@ import { applyOverrides, ConfigError, parseConfig, type ConfigOverrides } from '
 import type { Config } from '../config/schema.js';
 import { readCloudAssembly, type AssemblyStack } from './cdk-out.js';
 import { resourcesOfType, UnmappableError, type AppNote, type MapContext } from './context.js';
-import { Intrinsics, UnresolvableError } from './intrinsics.js';
+import { Intrinsics, UnresolvableError, type StackContext } from './intrinsics.js';
 import { mapAuth, randomApiKey, type LocalApiKey } from './map-auth.js';
 import { mapDataSources } from './map-data-sources.js';
 import { mapNamespaces } from './map-namespaces.js';
-import { loadOverrides, OVERRIDES_FILE, overridesDir } from './overrides.js';
-import { readTemplate, TemplateError } from './template.js';
+import { loadOverrides, OVERRIDES_FILE, overridesDir, type Overrides } from './overrides.js';
+import { readTemplate, TemplateError, type Template } from './template.js';
 
 /** Where the app's definition is: a cloud assembly folder or one template file. */
 export interface AppSource {
@@ -72,33 +72,25 @@ export async function loadApp(source: AppSource, options: LoadAppOptions = {}): 
     const loaded = await loadOverrides(source.overrides, appDir);
     watch.push(loaded.file ?? join(appDir, OVERRIDES_FILE)); // watched even before it exists
     const overrides = loaded.overrides;
-    const { stack, apiId } = pickApi(stacks, overrides.stack, overrides.api);
+    const { apiKeyValue, localAttribute } = localValues(options, overrides);
+    const notes: AppNote[] = [];
+    const stackContext = (name: string): StackContext => ({ stackName: name, region: overrides.region, accountId: overrides.accountId, parameters: overrides.parameters, localAttribute });
+    const active = stacks.map((s) => ({ ...s, template: withoutFalseConditions(s.template, new Intrinsics(s.template, stackContext(s.name)), notes) }));
+    const { stack, apiId } = pickApi(active, overrides.stack, overrides.api);
     // Inside cdk.out, inline code resolves packages from the app's node_modules as its assets do.
     const generatedDir =
       options.generatedDir ??
       (source.cdkOut !== undefined ? join(resolve(source.cdkOut), 'switchboard-local') : resolve(tmpdir(), 'switchboard-cdk', createHash('sha256').update(resolve(origin)).digest('hex').slice(0, 12)));
-    const keyCache = options.keyCache ?? new Map<string, string>();
-    const apiKeyValue = (logicalId: string): string => {
-      const key = overrides.apiKeys[logicalId] ?? keyCache.get(logicalId) ?? randomApiKey();
-      keyCache.set(logicalId, key);
-      return key;
-    };
-    const host = localHost(options, overrides.server);
-    const localAttribute = (type: string, logicalId: string, attribute: string): string | undefined => {
-      if (type === 'AWS::AppSync::ApiKey' && attribute === 'ApiKey') return apiKeyValue(logicalId);
-      if (type === 'AWS::AppSync::Api' && (attribute === 'Dns.Http' || attribute === 'Dns.Realtime')) return host;
-      return undefined;
-    };
     const ctx: MapContext = {
       template: stack.template,
-      intrinsics: new Intrinsics(stack.template, { stackName: stack.name, region: overrides.region, accountId: overrides.accountId, parameters: overrides.parameters, localAttribute }),
+      intrinsics: new Intrinsics(stack.template, stackContext(stack.name)),
       apiKeyValue,
       overrides,
       assets,
       generatedDir,
       overridesName: loaded.file ?? join(appDir, OVERRIDES_FILE),
       files: new Map(),
-      notes: [],
+      notes,
     };
     const auth = mapAuth(ctx, apiId);
     const { namespaces, dataSources } = mapNamespaces(ctx, apiId, auth, mapDataSources(ctx, apiId));
@@ -154,6 +146,41 @@ function apiLogLevel(ctx: MapContext, apiId: string): string | undefined {
   if (logConfig === undefined) return undefined;
   ctx.notes.push({ level: 'ignored', message: 'LogConfig: the server log stands in for CloudWatch Logs; its LogLevel is the server\'s log.level (--log-level wins)' });
   return logConfig.LogLevel === undefined ? undefined : ctx.intrinsics.string(logConfig.LogLevel, 'EventConfig.LogConfig.LogLevel');
+}
+
+/**
+ * The local stand-ins of values that exist once deployed: each API key's value (the overrides
+ * file's, else one made once and kept in `options.keyCache`), and the API's endpoints.
+ */
+function localValues(options: LoadAppOptions, overrides: Overrides): { apiKeyValue: (id: string) => string; localAttribute: NonNullable<StackContext['localAttribute']> } {
+  const keyCache = options.keyCache ?? new Map<string, string>();
+  const apiKeyValue = (logicalId: string): string => {
+    const key = overrides.apiKeys[logicalId] ?? keyCache.get(logicalId) ?? randomApiKey();
+    keyCache.set(logicalId, key);
+    return key;
+  };
+  const host = localHost(options, overrides.server);
+  const localAttribute = (type: string, logicalId: string, attribute: string): string | undefined => {
+    if (type === 'AWS::AppSync::ApiKey' && attribute === 'ApiKey') return apiKeyValue(logicalId);
+    if (type === 'AWS::AppSync::Api' && (attribute === 'Dns.Http' || attribute === 'Dns.Realtime')) return host;
+    return undefined;
+  };
+  return { apiKeyValue, localAttribute };
+}
+
+/** The template without the resources whose `Condition` is false; one whose condition cannot be evaluated is kept, with a note. */
+function withoutFalseConditions(template: Template, intrinsics: Intrinsics, notes: AppNote[]): Template {
+  const resources = Object.entries(template.Resources).filter(([id, resource]) => {
+    if (resource.Condition === undefined) return true;
+    try {
+      return intrinsics.condition(resource.Condition);
+    } catch (err) {
+      if (!(err instanceof UnresolvableError)) throw err;
+      notes.push({ level: 'ignored', message: `resource ${id} is kept: its condition ${resource.Condition} cannot be evaluated (${err.message})` });
+      return true;
+    }
+  });
+  return { ...template, Resources: Object.fromEntries(resources) };
 }
 
 /**

@@ -35,7 +35,8 @@ const ARN_SHAPE: Record<string, (name: string) => string> = {
 /**
  * Resolves the intrinsic functions CDK and hand-written templates use where Switchboard reads:
  * `Ref` (parameters, pseudo parameters, resources), `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`,
- * `Fn::Select`, `Fn::Split` and `Fn::Base64`. A resource resolves to local stand-ins: its
+ * `Fn::Select`, `Fn::Split`, `Fn::Base64`, `Fn::FindInMap` and `Fn::If` with the template's
+ * `Conditions`. A resource resolves to local stand-ins: its
  * name (`Ref`) and an ARN in the local region and account (`Arn`), so that references between
  * resources of the stack can be followed back with `resourceOfArn`.
  */
@@ -47,12 +48,13 @@ export class Intrinsics {
 
   /** Resolves `value` deeply; throws UnresolvableError naming what is missing. */
   resolve(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((v) => this.resolve(v));
+    // `Ref: AWS::NoValue` (usually from an `Fn::If`) removes the item or property it stands for.
+    if (Array.isArray(value)) return value.map((v) => this.resolve(v)).filter((v) => v !== undefined);
     if (typeof value !== 'object' || value === null) return value;
     const entries = Object.entries(value as Record<string, unknown>);
     const [first] = entries;
     if (entries.length === 1 && first !== undefined && (first[0] === 'Ref' || first[0].startsWith('Fn::'))) return this.#call(first[0], first[1]);
-    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]));
+    return Object.fromEntries(entries.map(([k, v]) => [k, this.resolve(v)]).filter(([, v]) => v !== undefined));
   }
 
   /** Resolves `value` to a string, or throws UnresolvableError. */
@@ -123,12 +125,50 @@ export class Intrinsics {
       }
       case 'Fn::Sub':
         return this.#sub(arg);
+      case 'Fn::If': {
+        const [condition, then, otherwise] = arg as [string, unknown, unknown];
+        return this.resolve(this.condition(condition) ? then : otherwise);
+      }
+      case 'Fn::FindInMap': {
+        const [map, top, second] = (arg as unknown[]).map((part, i) => this.string(part, `Fn::FindInMap argument ${i}`));
+        const found = this.template.Mappings[map!]?.[top!]?.[second!];
+        if (found === undefined) throw new UnresolvableError(`Fn::FindInMap: Mappings.${map}.${top}.${second} does not exist`);
+        return this.resolve(found);
+      }
       case 'Fn::Base64':
         return Buffer.from(this.string(arg, 'Fn::Base64')).toString('base64');
       case 'Fn::ImportValue':
         throw new UnresolvableError(`Fn::ImportValue ${JSON.stringify(arg)} is an output of another stack, which exists only in AWS`);
       default:
         throw new UnresolvableError(`${fn} is not evaluated locally`);
+    }
+  }
+
+  /** Whether the template's condition `name` holds (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`). */
+  condition(name: string): boolean {
+    const expression = this.template.Conditions[name];
+    if (expression === undefined) throw new UnresolvableError(`condition ${name} is not in Conditions`);
+    return this.#holds(expression);
+  }
+
+  #holds(expression: unknown): boolean {
+    const [[fn, arg] = ['', undefined]] = Object.entries((expression ?? {}) as Record<string, unknown>);
+    const list = (): unknown[] => (Array.isArray(arg) ? arg : []);
+    switch (fn) {
+      case 'Condition':
+        return this.condition(String(arg));
+      case 'Fn::Equals': {
+        const [a, b] = list().map((v) => this.resolve(v));
+        return JSON.stringify(a) === JSON.stringify(b);
+      }
+      case 'Fn::Not':
+        return !this.#holds(list()[0]);
+      case 'Fn::And':
+        return list().every((c) => this.#holds(c));
+      case 'Fn::Or':
+        return list().some((c) => this.#holds(c));
+      default:
+        throw new UnresolvableError(`a condition cannot be ${JSON.stringify(expression)}`);
     }
   }
 

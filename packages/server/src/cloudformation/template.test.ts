@@ -7,6 +7,12 @@ const YAML = `
 Parameters:
   Stage: { Type: String, Default: dev }
   Secret: { Type: String }
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+  IsDev: !Not [!Condition IsProd]
+  Either: !Or [!Condition IsProd, !And [!Condition IsDev, !Equals [a, a]]]
+Mappings:
+  Sizes: { dev: { memory: 256 }, prod: { memory: 1024 } }
 Resources:
   Table:
     Type: AWS::DynamoDB::Table
@@ -28,6 +34,9 @@ Resources:
           SUB: !Sub ["\${Name}@\${AWS::AccountId} \${!Literal}", { Name: !Ref Stage }]
           SECRET: !Ref Secret
           OTHER: !ImportValue SharedBus
+          SIZE: !FindInMap [Sizes, !Ref Stage, memory]
+          PICKED: !If [IsProd, big, small]
+      Layers: [!If [IsProd, arn:layer, !Ref AWS::NoValue], arn:always]
 `;
 
 describe('CloudFormation templates', () => {
@@ -51,6 +60,15 @@ describe('CloudFormation templates', () => {
     assert.equal(alias, 'arn:aws:lambda:eu-west-1:123456789012:function:Fn:live');
     assert.equal(intrinsics.resourceOfArn(String(alias), 'AWS::Lambda::Function'), 'Fn', 'an alias leads to its function');
     assert.equal(intrinsics.resourceOfArn(String(intrinsics.resolve({ Ref: 'V1' })), 'AWS::Lambda::Function'), 'Fn', 'so does a version');
+  });
+
+  it('evaluates Conditions, Fn::If, Fn::FindInMap and AWS::NoValue', () => {
+    assert.deepEqual([intrinsics.condition('IsProd'), intrinsics.condition('IsDev'), intrinsics.condition('Either')], [false, true, true]);
+    assert.equal(intrinsics.resolve(variables['SIZE']), 256);
+    assert.equal(intrinsics.resolve(variables['PICKED']), 'small');
+    assert.deepEqual(intrinsics.resolve(template.Resources['Fn']!.Properties!['Layers']), ['arn:always']);
+    const prod = new Intrinsics(template, { stackName: 'S', region: 'eu-west-1', accountId: '123456789012', parameters: { Stage: 'prod' } });
+    assert.deepEqual([prod.resolve(variables['SIZE']), prod.resolve(variables['PICKED'])], [1024, 'big']);
   });
 
   it('says what is missing for a parameter without default and an import from another stack', () => {

@@ -6,6 +6,8 @@ export interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly DependsOn?: string | string[];
+  /** The name of a condition in `Conditions`: the resource exists only when it holds. */
+  readonly Condition?: string;
   readonly Metadata?: Record<string, unknown>;
 }
 
@@ -19,6 +21,8 @@ export interface TemplateParameter {
 export interface Template {
   readonly Parameters: Record<string, TemplateParameter>;
   readonly Resources: Record<string, TemplateResource>;
+  readonly Conditions: Record<string, unknown>;
+  readonly Mappings: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 /** The template cannot be read; the message names the file. */
@@ -75,7 +79,12 @@ export function parseTemplate(text: string, file: string): Template {
       throw new TemplateError(`${file}: resource ${id} has no Type`);
     }
   }
-  return { Parameters: (raw['Parameters'] ?? {}) as Template['Parameters'], Resources: resources as Template['Resources'] };
+  return {
+    Parameters: (raw['Parameters'] ?? {}) as Template['Parameters'],
+    Resources: resources as Template['Resources'],
+    Conditions: (raw['Conditions'] ?? {}) as Template['Conditions'],
+    Mappings: (raw['Mappings'] ?? {}) as Template['Mappings'],
+  };
 }
 
 /** Reads a template file (`.json`, `.yaml`, `.yml`, `.template`). */
