@@ -5,7 +5,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { applyOverrides, ConfigError, parseConfig, type ConfigOverrides } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { readCloudAssembly, type AssemblyStack } from './cdk-out.js';
-import { resourcesOfType, UnmappableError, type AppNote, type MapContext } from './context.js';
+import { resourcesOfType, UnmappableError, type AppNote, type MapContext, type StackView } from './context.js';
 import { Intrinsics, UnresolvableError, type StackContext } from './intrinsics.js';
 import { mapAuth, randomApiKey, type LocalApiKey } from './map-auth.js';
 import { mapDataSources } from './map-data-sources.js';
@@ -74,16 +74,23 @@ export async function loadApp(source: AppSource, options: LoadAppOptions = {}): 
     const overrides = loaded.overrides;
     const { apiKeyValue, localAttribute } = localValues(options, overrides);
     const notes: AppNote[] = [];
-    const stackContext = (name: string): StackContext => ({ stackName: name, region: overrides.region, accountId: overrides.accountId, parameters: overrides.parameters, localAttribute });
-    const active = stacks.map((s) => ({ ...s, template: withoutFalseConditions(s.template, new Intrinsics(s.template, stackContext(s.name)), notes) }));
+    const views = new Map<string, StackView>();
+    const importValue = (name: string): unknown => exportedValue([...views.values()], name);
+    const stackContext = (name: string): StackContext => ({ stackName: name, region: overrides.region, accountId: overrides.accountId, parameters: overrides.parameters, localAttribute, importValue });
+    const active = stacks.map((s) => {
+      const template = withoutFalseConditions(s.template, new Intrinsics(s.template, stackContext(s.name)), notes);
+      views.set(s.name, { template, intrinsics: new Intrinsics(template, stackContext(s.name)) });
+      return { ...s, template };
+    });
     const { stack, apiId } = pickApi(active, overrides.stack, overrides.api);
+    const view = views.get(stack.name)!;
     // Inside cdk.out, inline code resolves packages from the app's node_modules as its assets do.
     const generatedDir =
       options.generatedDir ??
       (source.cdkOut !== undefined ? join(resolve(source.cdkOut), 'switchboard-local') : resolve(tmpdir(), 'switchboard-cdk', createHash('sha256').update(resolve(origin)).digest('hex').slice(0, 12)));
     const ctx: MapContext = {
-      template: stack.template,
-      intrinsics: new Intrinsics(stack.template, stackContext(stack.name)),
+      ...view,
+      otherStacks: [...views.values()].filter((v) => v !== view),
       apiKeyValue,
       overrides,
       assets,
@@ -166,6 +173,23 @@ function localValues(options: LoadAppOptions, overrides: Overrides): { apiKeyVal
     return undefined;
   };
   return { apiKeyValue, localAttribute };
+}
+
+/** The value a stack exports under `name` (an output with `Export.Name`), evaluated in that stack; `undefined` when none does. */
+function exportedValue(stacks: readonly StackView[], name: string): unknown {
+  for (const { template, intrinsics } of stacks) {
+    for (const output of Object.values(template.Outputs)) {
+      if (output.Export?.Name === undefined) continue;
+      let exported: string;
+      try {
+        exported = intrinsics.string(output.Export.Name, 'Export.Name');
+      } catch {
+        continue;
+      }
+      if (exported === name) return intrinsics.resolve(output.Value);
+    }
+  }
+  return undefined;
 }
 
 /** The template without the resources whose `Condition` is false; one whose condition cannot be evaluated is kept, with a note. */

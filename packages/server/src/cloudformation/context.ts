@@ -27,8 +27,28 @@ export interface MapContext {
   /** Absolute path to content: the files to write before the configuration is checked. */
   readonly files: Map<string, string>;
   readonly notes: AppNote[];
+  /** The assembly's other stacks, where a cross-stack reference leads. */
+  readonly otherStacks: readonly StackView[];
   /** The local value of the `AWS::AppSync::ApiKey` `logicalId`: from the overrides file, else made once. */
   readonly apiKeyValue: (logicalId: string) => string;
+}
+
+/** A stack as the mapping reads it. */
+export interface StackView {
+  readonly template: Template;
+  readonly intrinsics: Intrinsics;
+}
+
+/**
+ * The resource that `find` picks (by ARN or name) in this stack or, through a cross-stack
+ * reference, in another stack of the assembly; with the context to map it in its own stack.
+ */
+export function locate(ctx: MapContext, find: (stack: StackView) => string | undefined): { ctx: MapContext; id: string } | undefined {
+  for (const stack of [ctx, ...ctx.otherStacks]) {
+    const id = find(stack);
+    if (id !== undefined) return { ctx: stack === ctx ? ctx : { ...ctx, template: stack.template, intrinsics: stack.intrinsics }, id };
+  }
+  return undefined;
 }
 
 /** The resources of one type, as `[logicalId, resource]`. */

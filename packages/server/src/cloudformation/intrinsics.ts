@@ -14,6 +14,8 @@ export interface StackContext {
   readonly parameters: Readonly<Record<string, unknown>>;
   /** Attributes that have a local value (an API key's `ApiKey`, the API's `Dns.Http`), or `undefined`. */
   readonly localAttribute?: (type: string, logicalId: string, attribute: string) => string | undefined;
+  /** The value another stack of the assembly exports under `name` (CDK's cross-stack references), or `undefined`. */
+  readonly importValue?: (name: string) => unknown;
 }
 
 /** The local name a resource's `Ref` gives: its name property when the template sets one, else its logical id. */
@@ -137,8 +139,12 @@ export class Intrinsics {
       }
       case 'Fn::Base64':
         return Buffer.from(this.string(arg, 'Fn::Base64')).toString('base64');
-      case 'Fn::ImportValue':
-        throw new UnresolvableError(`Fn::ImportValue ${JSON.stringify(arg)} is an output of another stack, which exists only in AWS`);
+      case 'Fn::ImportValue': {
+        const name = this.string(arg, 'Fn::ImportValue');
+        const value = this.stack.importValue?.(name);
+        if (value === undefined) throw new UnresolvableError(`Fn::ImportValue ${JSON.stringify(name)} is an output of a stack that is not in the assembly, which exists only in AWS`);
+        return value;
+      }
       default:
         throw new UnresolvableError(`${fn} is not evaluated locally`);
     }

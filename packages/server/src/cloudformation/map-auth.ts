@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AUTH_MODES } from '../auth/types.js';
 import type { AuthModeName } from '../config/auth-schema.js';
-import { prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
+import { locate, prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
 import { UnresolvableError } from './intrinsics.js';
 import { lambdaTarget } from './map-functions.js';
 
@@ -113,9 +113,9 @@ function localApiKeys(ctx: MapContext, apiId: string): LocalApiKey[] {
 function lambdaAuthorizer(ctx: MapContext, config: Record<string, unknown> | undefined): Record<string, unknown> {
   const fix = 'auth.lambda (function, codeDir with handler and runtime, or url)';
   const uri = ctx.intrinsics.string(config?.['AuthorizerUri'], 'LambdaAuthorizerConfig.AuthorizerUri');
-  const fnId = ctx.intrinsics.resourceOfArn(uri, 'AWS::Lambda::Function');
-  if (fnId === undefined) throw new UnmappableError(`the authorizer ${uri} is not a function of this stack`, fix);
-  const { timeoutMs, ...target } = lambdaTarget(ctx, fnId, `set ${fix} in ${ctx.overridesName}`);
+  const fn = locate(ctx, (stack) => stack.intrinsics.resourceOfArn(uri, 'AWS::Lambda::Function'));
+  if (fn === undefined) throw new UnmappableError(`the authorizer ${uri} is not a function of the assembly`, fix);
+  const { timeoutMs, ...target } = lambdaTarget(fn.ctx, fn.id, `set ${fix} in ${ctx.overridesName}`);
   const ttl = config?.['AuthorizerResultTtlInSeconds'];
   const expression = config?.['IdentityValidationExpression'];
   return {
@@ -130,7 +130,7 @@ function cognito(ctx: MapContext, config: Record<string, unknown> | undefined): 
   const fix = 'auth.cognito.userPoolId and region (a deployed pool), optionally jwksUri';
   const raw = config?.['UserPoolId'];
   const poolId = ctx.intrinsics.string(raw, 'CognitoConfig.UserPoolId');
-  if (ctx.intrinsics.resourceNamed(poolId, 'AWS::Cognito::UserPool') !== undefined) {
+  if (locate(ctx, (stack) => stack.intrinsics.resourceNamed(poolId, 'AWS::Cognito::UserPool')) !== undefined) {
     throw new UnmappableError(`the user pool ${poolId} is created by the stack and exists only once deployed`, fix);
   }
   const appIdClientRegex = config?.['AppIdClientRegex'];

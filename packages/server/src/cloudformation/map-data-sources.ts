@@ -1,4 +1,4 @@
-import { prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
+import { locate, prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
 import { UnresolvableError } from './intrinsics.js';
 import { lambdaTarget } from './map-functions.js';
 
@@ -56,23 +56,23 @@ function mapOne(ctx: MapContext, id: string, name: string, type: string, overrid
         return { entry: { type, name, ...override }, direct: { ...override } };
       }
       const arn = String(config('LambdaConfig')['LambdaFunctionArn']);
-      const fnId = ctx.intrinsics.resourceOfArn(arn, 'AWS::Lambda::Function');
+      const fn = locate(ctx, (stack) => stack.intrinsics.resourceOfArn(arn, 'AWS::Lambda::Function'));
       const targetFix = fix('function (a handler file), codeDir with handler and runtime, or url');
-      if (fnId === undefined) throw new UnmappableError(`its function ${arn} is not in this stack; ${targetFix}`);
-      const { timeoutMs, name: fnName, ...target } = lambdaTarget(ctx, fnId, targetFix);
+      if (fn === undefined) throw new UnmappableError(`its function ${arn} is not in the assembly; ${targetFix}`);
+      const { timeoutMs, name: fnName, ...target } = lambdaTarget(fn.ctx, fn.id, targetFix);
       return { entry: { type, name, timeoutMs, ...target }, direct: { ...target, name: fnName, timeoutMs } };
     }
     case 'AMAZON_DYNAMODB': {
       const ddb = config('DynamoDBConfig');
       const tableName = String(ddb['TableName']);
-      const tableId = ctx.intrinsics.resourceNamed(tableName, 'AWS::DynamoDB::Table');
+      const table = locate(ctx, (stack) => stack.intrinsics.resourceNamed(tableName, 'AWS::DynamoDB::Table'));
       // The stack's own region (`Ref AWS::Region`) is the one AWS gives the server, except on a local endpoint, where the SDK still needs one.
       const ownRegion = JSON.stringify((prop(resource, 'DynamoDBConfig') as Record<string, unknown> | undefined)?.['AwsRegion']) === '{"Ref":"AWS::Region"}';
       const region = typeof ddb['AwsRegion'] === 'string' && (!ownRegion || override?.['endpoint'] !== undefined) ? ddb['AwsRegion'] : undefined;
       const entry: Record<string, unknown> = { type, name, tableName, ...(region !== undefined && { region }) };
-      if (tableId !== undefined) Object.assign(entry, tableShape(ctx, tableId));
+      if (table !== undefined) Object.assign(entry, tableShape(table.ctx, table.id));
       else if (override?.['endpoint'] === undefined && override?.['keySchema'] === undefined) {
-        throw new UnmappableError(`its table ${tableName} is not defined in this stack; ${fix('endpoint (a DynamoDB that has the table)')}, or keySchema and attributeDefinitions to create it in the embedded store`);
+        throw new UnmappableError(`its table ${tableName} is not defined in the assembly; ${fix('endpoint (a DynamoDB that has the table)')}, or keySchema and attributeDefinitions to create it in the embedded store`);
       }
       return { entry: { ...entry, ...override } };
     }

@@ -73,7 +73,7 @@ describe('CloudFormation templates', () => {
 
   it('says what is missing for a parameter without default and an import from another stack', () => {
     assert.throws(() => intrinsics.resolve(variables['SECRET']), (err: Error) => err instanceof UnresolvableError && /parameter Secret has no Default: set parameters.Secret in the overrides file/.test(err.message));
-    assert.throws(() => intrinsics.resolve(variables['OTHER']), /Fn::ImportValue "SharedBus" is an output of another stack/);
+    assert.throws(() => intrinsics.resolve(variables['OTHER']), /Fn::ImportValue "SharedBus" is an output of a stack that is not in the assembly/);
     const given = new Intrinsics(template, { stackName: 'S', region: 'eu-west-1', accountId: '123456789012', parameters: { Secret: 's3' } });
     assert.equal(given.resolve(variables['SECRET']), 's3');
   });

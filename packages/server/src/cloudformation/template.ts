@@ -23,6 +23,8 @@ export interface Template {
   readonly Resources: Record<string, TemplateResource>;
   readonly Conditions: Record<string, unknown>;
   readonly Mappings: Record<string, Record<string, Record<string, unknown>>>;
+  /** Outputs; those with `Export.Name` are what other stacks' `Fn::ImportValue` reads. */
+  readonly Outputs: Record<string, { Value?: unknown; Export?: { Name?: unknown } }>;
 }
 
 /** The template cannot be read; the message names the file. */
@@ -84,6 +86,7 @@ export function parseTemplate(text: string, file: string): Template {
     Resources: resources as Template['Resources'],
     Conditions: (raw['Conditions'] ?? {}) as Template['Conditions'],
     Mappings: (raw['Mappings'] ?? {}) as Template['Mappings'],
+    Outputs: (raw['Outputs'] ?? {}) as Template['Outputs'],
   };
 }
 
