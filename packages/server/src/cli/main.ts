@@ -19,7 +19,7 @@ const USAGE = `Usage:
   switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty] [--workers N|auto]
       Runs with a configuration file (YAML or JSON; \${VAR} reads the environment). See docs/configuration.md.
       --workers runs N processes sharing the port (auto: one per core); needs a redis or nats broker.
-  switchboard dev   --cdk DIR | --template FILE [--overrides FILE] [--port N] [--host H] [--log-level L] [--pretty]
+  switchboard dev   --cdk DIR | --template FILE [--overrides FILE] [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty]
       Runs an AppSync Events app from its CDK cloud assembly (cdk.out) or CloudFormation template, and
       again after each cdk synth. Overrides: switchboard.local.yaml beside the app. See docs/cdk.md.
   switchboard import --cdk DIR | --template FILE [--overrides FILE] [--out FILE]
