@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { FunctionStartError } from '../functions/types.js';
 import { createLogger } from '../log/logger.js';
+import { LogTail } from '../log/tail.js';
 import type { Config } from '../config/schema.js';
 import { DataSourceStartError } from '../datasources/types.js';
 import { answerPrimary, askPrimary } from '../observability/cluster-metrics.js';
@@ -15,9 +16,11 @@ import { onStopRequest } from './stop-request.js';
  * reached, or the port cannot be listened on; the message says which.
  */
 export async function runNode(config: Readonly<Config>, command: string, generatedKey: string | undefined): Promise<number | undefined> {
-  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
+  const tail = config.console.enabled ? new LogTail(config.console.logLines) : undefined;
+  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty', ...(tail !== undefined && { tail }) }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
   const switchboard = await createSwitchboard(config, {
     logger: log,
+    ...(tail !== undefined && { logTail: tail }),
     watchHandlers: command === 'dev',
     embeddedDataStores: command === 'dev',
     ...(cluster.isWorker && { clusterMetrics: askPrimary() }),
@@ -44,6 +47,7 @@ export async function runNode(config: Readonly<Config>, command: string, generat
       `  HTTP publish:  ${address.httpUrl}/event`,
       `  WebSocket:     ${address.realtimeUrl}`,
       `  Health:        ${address.httpUrl}/healthz`,
+      ...(config.console.enabled ? [`  Console:       ${address.httpUrl}/console`] : []),
       `  Namespaces:    ${config.namespaces.map((n) => n.name).join(', ')}`,
       generatedKey ? `  API key:       ${generatedKey}` : `  API keys:      from the configuration file`,
       '',
