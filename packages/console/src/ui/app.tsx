@@ -67,9 +67,9 @@ export function App() {
           </section>
         ) : (
           <>
-            <FiguresPanel figures={live.figures} rate={live.rate} />
             <SubscribePanel client={session.client} onEvent={onEvent} />
             <PublishPanel client={session.client} limits={overview?.limits} />
+            <FiguresPanel figures={live.figures} rate={live.rate} />
             <EventsPanel events={events} onClear={() => setEvents([])} />
             <NamespacesPanel overview={overview} />
             <HistoryPanel session={session} />

@@ -26,7 +26,7 @@ export function FiguresPanel({ figures, rate }: { figures: Figures | undefined; 
     ['Error replies (total)', figures === undefined ? '…' : String(figures.errors)],
   ];
   return (
-    <section class="panel" aria-labelledby="figures-title">
+    <section class="panel wide" aria-labelledby="figures-title">
       <h2 id="figures-title">Live figures</h2>
       <dl class="figures">
         {items.map(([name, value]) => (

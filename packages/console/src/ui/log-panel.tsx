@@ -8,10 +8,10 @@ const RANK: Readonly<Record<string, number>> = { trace: 0, debug: 1, info: 2, wa
 /** Fields shown in their own columns, not among the rest. */
 const SHOWN = new Set(['level', 'time', 'msg']);
 
-/** The server's and the handlers' log lines, as the server wrote them (its level, its redactions). */
+/** The server's and the handlers' log lines, newest first, as the server wrote them (its level, its redactions). */
 export function LogPanel({ entries, level, kept }: { entries: readonly Entry[]; level: string | undefined; kept: boolean }) {
   const [least, setLeast] = useState('debug');
-  const shown = entries.filter((e) => (RANK[String(e.line['level'])] ?? 2) >= (RANK[least] ?? 0)).slice(-200);
+  const shown = entries.filter((e) => (RANK[String(e.line['level'])] ?? 2) >= (RANK[least] ?? 0)).slice(-200).reverse();
   return (
     <section class="panel wide" aria-labelledby="log-title">
       <div class="panel-head">
