@@ -31,11 +31,12 @@ export class ConsolePage {
     return this.browser.pageErrors;
   }
 
-  static async open(url: string, viewport = { width: 1280, height: 900 }): Promise<ConsolePage> {
+  /** Launches the browser, and loads the console when `url` is given. */
+  static async open(url: string | undefined, viewport = { width: 1280, height: 900 }): Promise<ConsolePage> {
     const browser = await launchChromium({ viewport });
     const page = new ConsolePage(browser);
     try {
-      await page.goto(url);
+      if (url !== undefined) await page.goto(url);
       return page;
     } catch (err) {
       await browser.close();
