@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger, LogTail } from '@switchboard/server';
 import { chromiumAvailable, ConsolePage } from '../test-support/console-page.js';
-import { startTestServer, TEST_KEY, TestClient, until, type TestServer } from '../test-support/server.js';
+import { AuthFixture, startTestServer, TEST_KEY, TestClient, until, type TestServer } from '../test-support/server.js';
 
 const available = chromiumAvailable();
 
@@ -126,7 +126,7 @@ describe('the console in headless Chromium', { skip: available.ok ? false : avai
     assert.match(await page.focusOutline(), /^solid [1-9]/);
     await page.page.keyboard.type(TEST_KEY);
     await page.page.keyboard.press('Enter');
-    await page.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await page.page.getByRole('status').filter({ hasText: /^Connected$/ }).waitFor();
     await page.tabTo('Channel or wildcard');
     await page.page.keyboard.press('Control+A');
     await page.page.keyboard.type('/default/keys/*');
@@ -144,6 +144,30 @@ describe('the console in headless Chromium', { skip: available.ok ? false : avai
     await page.page.locator('#publish-result').filter({ hasText: 'Published: 1 accepted' }).waitFor();
     await until(async () => (await page.receivedEvents()).some((row) => row[3] === '{"typed":true}'), 'the typed event in the page');
     await page.screenshot('console-keyboard');
+  });
+
+  it('signs in with a token, and console.modes keeps out a key the namespaces accept', async () => {
+    const fx = await AuthFixture.create();
+    const tokenServer = await startTestServer({ ...fx.config, console: { enabled: true, modes: ['OPENID_CONNECT'] } });
+    try {
+      const tokenUrl = `${tokenServer.httpUrl}/console`;
+      await page.goto(tokenUrl);
+      await page.page.getByLabel('API key', { exact: true }).fill(TEST_KEY);
+      await page.page.getByRole('button', { name: 'Connect' }).click();
+      await page.page.getByRole('alert').filter({ hasText: /UnauthorizedException: .*API_KEY is not an allowed auth mode here/ }).waitFor();
+
+      await page.goto(tokenUrl);
+      await page.page.getByLabel('Auth mode').selectOption('TOKEN');
+      await page.page.getByLabel('Token', { exact: true }).fill(await fx.oidcToken());
+      await page.page.getByRole('button', { name: 'Connect' }).click();
+      await page.page.getByRole('status').filter({ hasText: /^Connected$/ }).waitFor();
+      await page.subscribe('/oidconly/*');
+      assert.equal(await page.publish('/oidconly/a', '[{ "by": "token" }]', 'HTTP (POST /event)'), 'Published: 1 accepted, 0 failed');
+      await until(async () => (await page.receivedEvents()).some((row) => row[3] === '{"by":"token"}'), 'the event in the page');
+    } finally {
+      await tokenServer.close();
+      await fx.close();
+    }
   });
 
   it('fits a narrow window: one column, nothing wider than the screen', async () => {

@@ -55,7 +55,7 @@ export class ConsolePage {
     await this.page.getByLabel('Auth mode').selectOption('API_KEY');
     await this.page.getByLabel('API key', { exact: true }).fill(key);
     await this.page.getByRole('button', { name: 'Connect' }).click();
-    await this.page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+    await this.page.getByRole('status').filter({ hasText: /^Connected$/ }).waitFor();
   }
 
   /** Subscribes and waits for the subscription to be active. */

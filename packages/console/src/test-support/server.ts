@@ -6,3 +6,4 @@ export { startTestServer, TEST_KEY, type TestServer } from '../../../server/dist
 export { TestClient } from '../../../server/dist/test-support/ws-client.js';
 export { until } from '../../../server/dist/test-support/until.js';
 export { runCli, waitForOutput, type CliRun } from '../../../server/dist/test-support/cli-process.js';
+export { AuthFixture } from '../../../server/dist/test-support/auth-fixture.js';

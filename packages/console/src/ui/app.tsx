@@ -26,10 +26,14 @@ export function App() {
   const [error, setError] = useState<string | undefined>();
   const [overview, setOverview] = useState<Overview | undefined>();
   const [events, setEvents] = useState<ReceivedEvent[]>([]);
-  const onEvent = useCallback((e: ReceivedEvent) => setEvents((list) => [e, ...list].slice(0, MAX_EVENTS)), []);
+  const received = useRef(0);
+  const onEvent = useCallback((e: Omit<ReceivedEvent, 'id'>) => setEvents((list) => [{ ...e, id: ++received.current }, ...list].slice(0, MAX_EVENTS)), []);
   const live = useLive(session);
 
   const connect = async (credentials: Credentials) => {
+    // Signing in again (after the connection closed for good) replaces the old session.
+    session?.close();
+    setSession(undefined);
     setError(undefined);
     const next = new Session(credentials);
     next.client.on('state', setState);

@@ -1,5 +1,7 @@
 /** An event as the page received it. */
 export interface ReceivedEvent {
+  /** Numbered by the page as events arrive. */
+  id: number;
   at: number;
   /** The channel it was published to when the server says so; otherwise the subscription's. */
   channel: string;
@@ -28,8 +30,8 @@ export function EventsPanel({ events, onClear }: Props) {
             <tr><th scope="col">Time</th><th scope="col">Channel</th><th scope="col">Size</th><th scope="col">Event</th></tr>
           </thead>
           <tbody>
-            {events.map((e, i) => (
-              <tr key={events.length - i}>
+            {events.map((e) => (
+              <tr key={e.id}>
                 <td class="nowrap">{time(e.at)}</td>
                 <td><code>{e.channel}</code></td>
                 <td class="num">{e.bytes} B</td>

@@ -39,7 +39,7 @@ export function HistoryPanel({ session }: { session: Session }) {
         </div>
         <div class="actions">
           <button type="submit">Load newest</button>
-          {page?.more === true && <button type="button" onClick={() => void load(page.position)}>Next page</button>}
+          {page !== undefined && <button type="button" onClick={() => void load(page.position)}>{page.more ? 'Next page' : 'Newer events'}</button>}
         </div>
       </form>
       {error !== undefined && <p class="error" role="alert">{error}</p>}

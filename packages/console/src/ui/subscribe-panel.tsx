@@ -1,11 +1,11 @@
-import { useEffect, useReducer, useState } from 'preact/hooks';
+import { useReducer, useState } from 'preact/hooks';
 import type { EventsClient, Subscription } from '@switchboard/client';
 import { describeError, jsonBytes } from './session.js';
 import type { ReceivedEvent } from './events-panel.js';
 
 interface Props {
   client: EventsClient;
-  onEvent(event: ReceivedEvent): void;
+  onEvent(event: Omit<ReceivedEvent, 'id'>): void;
 }
 
 interface Row {
@@ -18,7 +18,6 @@ export function SubscribePanel({ client, onEvent }: Props) {
   const [channel, setChannel] = useState('/default/*');
   const [rows, setRows] = useState<Row[]>([]);
   const [, refresh] = useReducer((n: number) => n + 1, 0);
-  useEffect(() => () => rows.forEach((row) => row.sub.unsubscribe()), []);
   const subscribe = (e: Event) => {
     e.preventDefault();
     const path = channel.trim();
