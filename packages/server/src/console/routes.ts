@@ -72,7 +72,7 @@ export class ConsoleRoutes {
     const asset = this.#assets.get(path);
     if (asset === undefined) {
       const missing = this.#assets.missing;
-      if (missing !== undefined && path === '/console') {
+      if (missing !== undefined && (path === '/console' || path === '/console/')) {
         throw new ProtocolError('ServiceUnavailableException', `The console was not built (no ${missing}); run npm run build`);
       }
       throw new ProtocolError('ResourceNotFound', `No console file ${path}`);
@@ -95,7 +95,8 @@ export class ConsoleRoutes {
       operation: 'EVENT_CONNECT',
       headers: requestHeaders(req.headers),
       requestId,
-      signedBody: () => '',
+      // What a WebSocket connect signs (decision D17); the page itself offers no IAM.
+      signedBody: () => '{}',
       ...(req.socket.remoteAddress !== undefined && { sourceIp: req.socket.remoteAddress }),
     });
     if (route === 'overview') return sendJson(res, this.#overview);
