@@ -3,6 +3,8 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '../log/logger.js';
 import { LogTail } from '../log/tail.js';
+import { HandlerFiles } from '../test-support/handler-files.js';
+import { postEvents } from '../test-support/http-publish.js';
 import { TEST_KEY, startTestServer, type TestServer } from '../test-support/server.js';
 import { existsSync } from 'node:fs';
 import { ASSETS_DIR } from './assets.js';
@@ -26,7 +28,9 @@ const built = existsSync(new URL('index.html', ASSETS_DIR));
 describe('/console on a server with the console enabled', () => {
   let server: TestServer;
   let tail: LogTail;
+  const files = new HandlerFiles('console');
   before(async () => {
+    const talk = files.write('talk.mjs', "export function onPublish(ctx) { console.log('handler saw ' + ctx.events.length); return ctx.events; }");
     tail = new LogTail(100);
     const logger = createLogger({ level: 'info', tail, write: () => undefined });
     server = await startTestServer(
@@ -35,12 +39,16 @@ describe('/console on a server with the console enabled', () => {
         namespaces: [
           { name: 'default' },
           { name: 'chat', history: { size: 10 }, onPublish: { url: `http://user:${SECRET_URL_PASSWORD}@127.0.0.1:9/hook`, invokeType: 'EVENT' } },
+          { name: 'talk', code: { file: talk, runtime: 'inline' } },
         ],
       },
       { logger, logTail: tail },
     );
   });
-  after(() => server.close());
+  after(async () => {
+    await server.close();
+    files.remove();
+  });
 
   it('serves the page with its content type and a strict CSP, and its script as JavaScript', { skip: built ? false : 'the console is not built (npm run build)' }, async () => {
     for (const path of ['/console', '/console/']) {
@@ -86,8 +94,9 @@ describe('/console on a server with the console enabled', () => {
     const res = await get(server.httpUrl, '/console/api/overview', { 'x-api-key': TEST_KEY });
     assert.equal(res.status, 200);
     assert.equal(res.headers['cache-control'], 'no-store');
-    const overview = JSON.parse(res.body) as { namespaces: { name: string; history: unknown; onPublish?: unknown }[]; authModes: string[]; broker: string };
-    assert.deepEqual(overview.namespaces.map((n) => n.name), ['default', 'chat']);
+    const overview = JSON.parse(res.body) as { namespaces: { name: string; history: unknown; onPublish?: unknown; code?: unknown }[]; authModes: string[]; broker: string };
+    assert.deepEqual(overview.namespaces.map((n) => n.name), ['default', 'chat', 'talk']);
+    assert.deepEqual(overview.namespaces[2]?.code, { kind: 'code', target: 'talk.mjs' });
     assert.deepEqual(overview.namespaces[1]?.history, { size: 10, ttlMs: 600_000 });
     assert.deepEqual(overview.namespaces[1]?.onPublish, { kind: 'function', target: 'http://127.0.0.1:9', invokeType: 'EVENT' });
     assert.deepEqual(overview.authModes, ['API_KEY']);
@@ -109,6 +118,9 @@ describe('/console on a server with the console enabled', () => {
     assert.ok(mine !== undefined, 'the line is in the tail');
     assert.equal(mine.line['apiKey'], '[redacted]');
     assert.ok(!live.log.entries.some((e) => e.line['msg'] === 'below the level'));
+    await postEvents(server.httpUrl, '/talk/a', [{ hi: 1 }]);
+    const handlerLines = JSON.parse((await get(server.httpUrl, `/console/api/live?after=${mine.seq}`, { 'x-api-key': TEST_KEY })).body) as typeof live;
+    assert.ok(handlerLines.log.entries.some((e) => e.line['msg'] === 'handler saw 1'), 'a handler\'s console.log is in the tail');
     const later = JSON.parse((await get(server.httpUrl, `/console/api/live?after=${mine.seq}`, { 'x-api-key': TEST_KEY })).body) as typeof live;
     assert.ok(later.log.entries.every((e) => e.seq > mine.seq));
   });
