@@ -139,3 +139,17 @@ describe('/console on a server without the console', () => {
     }
   });
 });
+
+describe('/console behind protection.denyIps', () => {
+  let server: TestServer;
+  before(async () => (server = await startTestServer({ console: { enabled: true }, protection: { denyIps: ['127.0.0.1'] } })));
+  after(() => server.close());
+
+  it('refuses a denied address the page and the API alike, before auth', async () => {
+    for (const path of ['/console', '/console/app.js', '/console/api/overview']) {
+      const res = await get(server.httpUrl, path, { 'x-api-key': TEST_KEY });
+      assert.equal(res.status, 403, path);
+      assert.match(res.body, /Requests from this address are blocked/);
+    }
+  });
+});

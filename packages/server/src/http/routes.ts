@@ -97,7 +97,11 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
     return void sendJson(res, 200, await readHistory(core, req, new URL(req.url ?? '/', 'http://localhost'), requestId));
   }
-  if (state.console !== undefined && path !== undefined && ConsoleRoutes.handles(path)) return void (await state.console.answer(req, res, path, requestId));
+  if (state.console !== undefined && path !== undefined && ConsoleRoutes.handles(path)) {
+    const refusal = protection.admitConsole(req);
+    if (refusal !== undefined) return void sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
+    return void (await state.console.answer(req, res, path, requestId));
+  }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');
   seen.publish = true;
