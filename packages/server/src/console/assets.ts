@@ -22,8 +22,14 @@ export interface Asset {
  * paths listed above; `missing` says when the page was not built (`npm run build` builds it).
  */
 export class ConsoleAssets {
+  readonly #dir: URL;
   #loaded: Map<string, Asset> | undefined;
   #missing: string | undefined;
+
+  /** `dir`: a folder URL ending in `/`. @default ASSETS_DIR */
+  constructor(dir: URL = ASSETS_DIR) {
+    this.#dir = dir;
+  }
 
   get(path: string): Asset | undefined {
     return this.#load().get(path);
@@ -40,7 +46,7 @@ export class ConsoleAssets {
     const loaded = new Map<string, Asset>();
     for (const [path, { file, type }] of Object.entries(FILES)) {
       try {
-        loaded.set(path, { body: readFileSync(new URL(file, ASSETS_DIR)), type });
+        loaded.set(path, { body: readFileSync(new URL(file, this.#dir)), type });
       } catch {
         this.#missing ??= file;
       }
