@@ -57,6 +57,14 @@ describe('the console in headless Chromium', { skip: available.ok ? false : avai
       assert.equal(await page.publish('/default/room-2', '[1, 2]', 'HTTP (POST /event)'), 'Published: 2 accepted, 0 failed');
       await until(async () => (await page.receivedEvents()).length === 3, 'the HTTP events in the page');
       await until(() => raw.data('raw').length === 3, 'the HTTP events in the raw client');
+
+      // A long event shows as one line that opens to the whole of it.
+      const long = { text: 'x'.repeat(300) };
+      await page.publish('/default/room-3', JSON.stringify([long]));
+      await until(async () => (await page.receivedEvents()).length === 4, 'the long event in the page');
+      const details = page.page.locator('table.events tbody tr').first().locator('details');
+      await details.locator('summary').click();
+      assert.deepEqual(JSON.parse(await details.locator('pre').innerText()), long);
       assert.deepEqual(page.pageErrors, []);
       assert.deepEqual(page.consoleErrors, [], 'no CSP violation or script error');
       await page.screenshot('console-connected');

@@ -35,13 +35,25 @@ export function EventsPanel({ events, onClear }: Props) {
                 <td class="nowrap">{time(e.at)}</td>
                 <td><code>{e.channel}</code></td>
                 <td class="num">{e.bytes} B</td>
-                <td><code class="payload">{preview(e.event)}</code></td>
+                <td><Payload value={e.event} /></td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
     </section>
+  );
+}
+
+/** The event as one line of JSON; a long one opens (keyboard too) to show all of it, indented. */
+function Payload({ value }: { value: unknown }) {
+  const line = preview(value);
+  if (!line.endsWith('…')) return <code class="payload">{line}</code>;
+  return (
+    <details>
+      <summary><code class="payload">{line}</code></summary>
+      <pre>{JSON.stringify(value, null, 2)}</pre>
+    </details>
   );
 }
 
