@@ -1,6 +1,7 @@
 export { createSwitchboard, Switchboard, type ListenAddress, type SwitchboardOptions } from './switchboard.js';
 export { loadConfigFile, parseConfig, ConfigError, type Config, type ConfigInput } from './config/load.js';
 export { createLogger, type Logger, type LogLevel } from './log/logger.js';
+export { LogTail, type TailEntry } from './log/tail.js';
 export type { Broker, BrokerEvent, BrokerMessage, Interest } from './broker/types.js';
 export { MemoryBroker, MemoryHub } from './broker/memory.js';
 export type { Authorizer, AuthMode, AuthRequest, AuthGrant, Identity } from './auth/types.js';
@@ -9,3 +10,6 @@ export { FunctionStartError } from './functions/types.js';
 export { DestinationError, type Destination, type DestinationType, type EntryFailure, type OutboundEvent, type SendResult } from './destinations/types.js';
 export type { DestinationFactory } from './destinations/forwarder.js';
 export { SIGNATURE_HEADER, webhookSignature } from './destinations/webhook.js';
+export type { Overview, NamespaceView, HandlerView } from './console/overview.js';
+export type { Figures } from './console/figures.js';
+export type { LiveAnswer } from './console/routes.js';

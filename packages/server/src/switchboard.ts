@@ -21,7 +21,10 @@ import { HandlerRegistry } from './handlers/registry.js';
 import { APPSYNC_UTILS_HOOKS } from './handlers/runtime/register.js';
 import { answerClientError } from './http/client-error.js';
 import { createRequestListener, type HttpState } from './http/routes.js';
+import { ConsoleRoutes } from './console/routes.js';
+import type { FigureSources } from './console/figures.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { LogTail } from './log/tail.js';
 import { NamespaceRegistry } from './namespaces/registry.js';
 import { authDecisionRecorder } from './observability/auth-decisions.js';
 import { listenForScrapes, type Scrape } from './observability/metrics-endpoint.js';
@@ -58,6 +61,11 @@ export interface SwitchboardOptions {
    * answers with them, and this node opens no `server.metricsPort` listener (the primary does).
    */
   clusterMetrics?: Scrape;
+  /**
+   * The log lines the console's log tail shows: give the one `logger` writes to
+   * (`createLogger({ tail })`). @default a new one fed by the default logger, when the console is enabled
+   */
+  logTail?: LogTail;
 }
 
 /** Where a started server listens. */
@@ -97,7 +105,8 @@ export class Switchboard {
   #closing: Promise<void> | undefined;
 
   constructor(config: Readonly<Config>, options: SwitchboardOptions = {}) {
-    const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
+    const tail = options.logTail ?? (options.logger === undefined && config.console.enabled ? new LogTail(config.console.logLines) : undefined);
+    const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty', ...(tail !== undefined && { tail }) });
     const metrics = createServerMetrics();
     const telemetry: Telemetry = { metrics, tracer: undefined };
     this.#functions = new FunctionService({ log, moduleHooks: [APPSYNC_UTILS_HOOKS], watch: options.watchHandlers ?? false });
@@ -121,7 +130,8 @@ export class Switchboard {
     this.#scrape = options.clusterMetrics ?? (() => metrics.registry.render());
     const { server } = config;
     this.#ownMetricsListener = server.metrics && server.metricsPort !== undefined && options.clusterMetrics === undefined;
-    this.#state = { ready: false, scrape: server.metrics && server.metricsPort === undefined ? this.#scrape : undefined };
+    const consoleRoutes = config.console.enabled ? new ConsoleRoutes(this.core, this.#figureSources(), tail, packageVersion()) : undefined;
+    this.#state = { ready: false, scrape: server.metrics && server.metricsPort === undefined ? this.#scrape : undefined, console: consoleRoutes };
     const listener = createRequestListener(this.core, this.#state, this.protection);
     const tls = config.server.tls;
     const timeouts = httpTimeouts(config.limits);
@@ -132,15 +142,21 @@ export class Switchboard {
     this.#server.on('clientError', (err: Error, socket) => answerClientError(err, socket, metrics));
   }
 
+  #figureSources(): FigureSources {
+    return { connections: () => this.#realtime.connections.size, subscriptions: () => this.#subscriptionCount() };
+  }
+
+  #subscriptionCount(): number {
+    let total = 0;
+    for (const connection of this.#realtime.connections) total += connection.subscriptionCount;
+    return total;
+  }
+
   #addGauges(config: Readonly<Config>): void {
     const { registry } = this.core.metrics;
     registry.gauge('switchboard_connections', 'Open WebSocket connections.', () => this.#realtime.connections.size);
     registry.gauge('switchboard_outbound_queued_bytes', 'Bytes queued to WebSocket clients at the last budget check (limits.sendBufferTotalBytes).', () => this.core.outbound.queuedBytes);
-    registry.gauge('switchboard_subscriptions', 'Active subscriptions on this node.', () => {
-      let total = 0;
-      for (const connection of this.#realtime.connections) total += connection.subscriptionCount;
-      return total;
-    });
+    registry.gauge('switchboard_subscriptions', 'Active subscriptions on this node.', () => this.#subscriptionCount());
     registry.gauge('switchboard_broker_up', 'Whether the broker takes publishes, with every interest of this node in place (1) or not (0).', () => [
       [{ broker: config.broker.type }, this.core.fanout.brokerReady ? 1 : 0],
     ], { aggregator: 'min' });
@@ -245,10 +261,11 @@ export class Switchboard {
 
 /** A Switchboard on the broker its configuration names (Redis and NATS clients load on demand). */
 export async function createSwitchboard(config: Readonly<Config>, options: SwitchboardOptions = {}): Promise<Switchboard> {
-  const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' });
+  const tail = options.logTail ?? (options.logger === undefined && config.console.enabled ? new LogTail(config.console.logLines) : undefined);
+  const log = options.logger ?? createLogger({ level: config.log.level, pretty: config.log.format === 'pretty', ...(tail !== undefined && { tail }) });
   const broker = options.broker ?? (await createBroker(config.broker, log));
   const historyStore = options.historyStore ?? (await createHistoryStore(config, log));
-  return new Switchboard(config, { ...options, logger: log, broker, historyStore });
+  return new Switchboard(config, { ...options, logger: log, broker, historyStore, ...(tail !== undefined && { logTail: tail }) });
 }
 
 function historyService(config: Readonly<Config>, store: HistoryStore | undefined, log: Logger, deliveries: Counter): HistoryService | undefined {

@@ -55,6 +55,45 @@ export function chromiumAvailable(): { ok: true } | { ok: false; reason: string 
   return { ok: false, reason };
 }
 
+/** A page of a freshly launched headless Chromium, and how to close it. */
+export interface ChromiumPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Uncaught exceptions in the page: must stay empty. */
+  readonly pageErrors: string[];
+  /** Closes the browser and removes its profile. */
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Debian's Chromium headless with a fresh profile (through playwright-core, never a
+ * downloaded browser) and gives its first page. The console's tests use it too.
+ */
+export async function launchChromium(options: { viewport?: { width: number; height: number } } = {}): Promise<ChromiumPage> {
+  const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000, ...(options.viewport && { viewport: options.viewport }) });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => void pageErrors.push(e.message));
+    const opened = context;
+    return {
+      context,
+      page,
+      pageErrors,
+      close: async () => {
+        await opened.close();
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await context?.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+}
+
 /**
  * Real headless Chromium (Debian's, through playwright-core) with a fresh profile, on a page
  * served by a tiny local HTTP server that serves the client bundled by esbuild for the browser.
@@ -82,24 +121,19 @@ export class TestBrowser {
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
-    let context: BrowserContext | undefined;
+    let chromiumPage: ChromiumPage | undefined;
     try {
-      context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 60_000 });
-      const page = context.pages()[0] ?? (await context.newPage());
-      const pageErrors: string[] = [];
-      page.on('pageerror', (e) => void pageErrors.push(e.message));
+      chromiumPage = await launchChromium();
+      const { page, pageErrors } = chromiumPage;
       await page.goto(origin);
       await page.waitForFunction(() => (window as unknown as { loaded?: boolean }).loaded === true);
       return new TestBrowser(page, origin, pageErrors, async () => {
-        await context!.close();
+        await chromiumPage!.close();
         await new Promise<void>((resolve) => http.close(() => resolve()));
-        rmSync(profile, { recursive: true, force: true });
       });
     } catch (err) {
-      await context?.close();
+      await chromiumPage?.close();
       http.close();
-      rmSync(profile, { recursive: true, force: true });
       throw err;
     }
   }

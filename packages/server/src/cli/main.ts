@@ -15,9 +15,11 @@ import { checkTlsFiles } from './tls-files.js';
 const USAGE = `Usage:
   switchboard dev   [--config FILE] [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty]
       Runs locally: namespace "default" and a generated API key without --config; listens on
-      127.0.0.1:8080 unless --host or the file's server.host says otherwise.
+      127.0.0.1:8080 unless --host or the file's server.host says otherwise. Serves the web
+      console at /console unless the file says console.enabled: false.
   switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty] [--workers N|auto]
       Runs with a configuration file (YAML or JSON; \${VAR} reads the environment). See docs/configuration.md.
+      The web console is off unless the file says console.enabled: true (docs/console.md).
       --workers runs N processes sharing the port (auto: one per core); needs a redis or nats broker.
   switchboard dev   --cdk DIR | --template FILE [--overrides FILE] [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty]
       Runs an AppSync Events app from its CDK cloud assembly (cdk.out) or CloudFormation template, and
@@ -60,7 +62,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
   if (args.overrides !== undefined && app === undefined) return usageError('--overrides goes with --cdk or --template');
   if (args.out !== undefined) return usageError('--out is for switchboard import');
   if (app !== undefined && args.workers !== undefined) return usageError('--workers is for switchboard start');
-  if (app !== undefined) return runDevApp(app, toOverrides(args), { server: { host: DEV_HOST }, log: { format: devLogFormat() } });
+  if (app !== undefined) return runDevApp(app, toOverrides(args), { server: { host: DEV_HOST }, log: { format: devLogFormat() }, console: { enabled: true } });
   const workers = args.workers === 'auto' ? availableParallelism() : (args.workers ?? 1);
   if (workers > 1 && command !== 'start') return usageError('--workers is for switchboard start');
   let config: Readonly<Config>;
@@ -68,11 +70,11 @@ export async function main(argv: string[]): Promise<number | undefined> {
   try {
     const overrides = toOverrides(args);
     if (args.config !== undefined) {
-      const defaults = command === 'dev' ? { server: { host: DEV_HOST }, log: { format: devLogFormat() } } : {};
+      const defaults = command === 'dev' ? { server: { host: DEV_HOST }, log: { format: devLogFormat() }, console: { enabled: true } } : {};
       config = await loadConfigFile(args.config, overrides, { defaults });
     } else {
       generatedKey = `da2-${randomBytes(20).toString('base64url').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 26).padEnd(26, '0')}`;
-      const input = { server: { host: DEV_HOST }, log: { format: devLogFormat() }, auth: { apiKeys: [{ key: generatedKey }] }, namespaces: [{ name: 'default' }] };
+      const input = { server: { host: DEV_HOST }, log: { format: devLogFormat() }, console: { enabled: true }, auth: { apiKeys: [{ key: generatedKey }] }, namespaces: [{ name: 'default' }] };
       config = parseConfig(applyOverrides(input, overrides), 'switchboard dev defaults');
     }
   } catch (err) {

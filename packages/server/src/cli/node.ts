@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { FunctionStartError } from '../functions/types.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { LogTail } from '../log/tail.js';
 import type { Config } from '../config/schema.js';
 import { DataSourceStartError } from '../datasources/types.js';
 import { answerPrimary, askPrimary } from '../observability/cluster-metrics.js';
@@ -52,9 +53,11 @@ export interface StartedNode {
  * that cannot start, 1 for the port or the broker.
  */
 export async function startNode(config: Readonly<Config>, command: string, port?: number): Promise<StartedNode | number> {
-  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty' }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
+  const tail = config.console.enabled ? new LogTail(config.console.logLines) : undefined;
+  const log = createLogger({ level: config.log.level, pretty: config.log.format === 'pretty', ...(tail !== undefined && { tail }) }, cluster.isWorker ? { worker: cluster.worker?.id } : {});
   const switchboard = await createSwitchboard(config, {
     logger: log,
+    ...(tail !== undefined && { logTail: tail }),
     watchHandlers: command === 'dev',
     embeddedDataStores: command === 'dev',
     ...(cluster.isWorker && { clusterMetrics: askPrimary() }),
@@ -85,6 +88,7 @@ export function devBanner(address: ListenAddress, config: Readonly<Config>, auth
     `  HTTP publish:  ${address.httpUrl}/event`,
     `  WebSocket:     ${address.realtimeUrl}`,
     `  Health:        ${address.httpUrl}/healthz`,
+    ...(config.console.enabled ? [`  Console:       ${address.httpUrl}/console`] : []),
     `  Namespaces:    ${config.namespaces.map((n) => n.name).join(', ')}`,
     ...auth,
     '',

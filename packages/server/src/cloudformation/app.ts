@@ -105,7 +105,7 @@ export async function loadApp(source: AppSource, options: LoadAppOptions = {}): 
       throw new UnmappableError(`no namespace of the API ${apiId} can run locally:\n${ctx.notes.map((n) => `  - ${n.message}`).join('\n')}`);
     }
     const input: Record<string, unknown> = { auth: auth.auth, namespaces, ...(dataSources.length > 0 && { dataSources }) };
-    for (const key of ['server', 'log', 'limits', 'protection'] as const) if (overrides[key] !== undefined) input[key] = overrides[key];
+    for (const key of ['server', 'log', 'limits', 'protection', 'console'] as const) if (overrides[key] !== undefined) input[key] = overrides[key];
     const logLevel = apiLogLevel(ctx, apiId);
     if (logLevel !== undefined) input['log'] = { level: logLevel, ...overrides.log };
     writeFiles(generatedDir, ctx.files);
@@ -221,7 +221,7 @@ function localHost(options: LoadAppOptions, server: Record<string, unknown> | un
 
 function withDefaults(input: Record<string, unknown>, defaults: ConfigOverrides): Record<string, unknown> {
   const out = { ...input };
-  for (const key of ['server', 'log'] as const) {
+  for (const key of ['server', 'log', 'console'] as const) {
     if (defaults[key] !== undefined) out[key] = { ...defaults[key], ...(input[key] as object | undefined) };
   }
   return out;

@@ -42,6 +42,7 @@ export const overridesSchema = z
     log: section.optional(),
     limits: section.optional(),
     protection: section.optional(),
+    console: section.optional(),
   })
   .strict();
 

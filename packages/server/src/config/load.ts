@@ -105,13 +105,14 @@ function parseText(text: string, file: string, env: Env): { input: unknown; issu
   return { input: doc.toJS() ?? {}, issues };
 }
 
-/** Command-line values that take precedence over the file's `server` and `log` sections. */
+/** Command-line values that take precedence over the file's `server`, `log` and `console` sections. */
 export interface ConfigOverrides {
   server?: { host?: string; port?: number; tls?: { cert: string; key: string } };
   log?: { level?: string; format?: 'json' | 'pretty' };
+  console?: { enabled?: boolean };
 }
 
-/** Shallow-merges `overrides` into the `server` and `log` sections of a raw configuration. */
+/** Shallow-merges `overrides` into the `server`, `log` and `console` sections of a raw configuration. */
 export function applyOverrides(input: unknown, overrides: ConfigOverrides): unknown {
   return mergeSections(input, overrides, 'given');
 }
@@ -120,7 +121,7 @@ function mergeSections(input: unknown, given: ConfigOverrides, wins: 'file' | 'g
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
   const raw = input as Record<string, unknown>;
   const out: Record<string, unknown> = { ...raw };
-  for (const name of ['server', 'log'] as const) {
+  for (const name of ['server', 'log', 'console'] as const) {
     const values = given[name];
     if (values === undefined || Object.keys(values).length === 0) continue;
     const base = raw[name];

@@ -23,7 +23,7 @@ export const protection = z
   .object({
     /** Proxies whose X-Forwarded-For is believed. None by default: the TCP peer is the client. */
     trustedProxies: cidrList,
-    /** When not empty, only these clients may connect and publish. */
+    /** When not empty, only these clients may connect, publish and open the web console. */
     allowIps: cidrList,
     /** These clients are refused (403), even when allowIps lists them. */
     denyIps: cidrList,

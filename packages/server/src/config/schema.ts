@@ -193,6 +193,17 @@ const tracing = z
   })
   .strict();
 
+/** The web console at `/console` (docs/console.md): off unless enabled; `switchboard dev` enables it. */
+const consoleSection = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** The auth modes that open the console's API (overview, figures, log tail). Default: the connection modes. */
+    modes: modeList.optional(),
+    /** How many of the newest log lines the console's log tail keeps. */
+    logLines: positiveInt.max(10_000).default(500),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     server: server.default({}),
@@ -209,6 +220,7 @@ export const configSchema = z
     /** Where namespaces with `history` keep it (docs/history.md). */
     history: history.default({}),
     tracing: tracing.optional(),
+    console: consoleSection.default({}),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -234,6 +246,7 @@ export const configSchema = z
     checkModes(config.auth.connectionModes, ['auth', 'connectionModes']);
     checkModes(config.auth.publishModes, ['auth', 'publishModes']);
     checkModes(config.auth.subscribeModes, ['auth', 'subscribeModes']);
+    checkModes(config.console.modes, ['console', 'modes']);
     config.namespaces.forEach((ns, i) => {
       checkModes(ns.publishModes, ['namespaces', i, 'publishModes']);
       checkModes(ns.subscribeModes, ['namespaces', i, 'subscribeModes']);
@@ -291,3 +304,4 @@ export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
 export type TracingConfig = z.infer<typeof tracing>;
+export type ConsoleConfig = z.infer<typeof consoleSection>;

@@ -66,6 +66,8 @@ describe('the packages outside the repository', () => {
     }));
     for (const { name, files } of packed) {
       for (const needed of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts']) assert.ok(files.includes(needed), `${name} ships ${needed}`);
+      // The web console's page, built by the root build (packages/console/scripts/build.mjs), ships with the server.
+      if (name === 'server') for (const asset of ['console-assets/index.html', 'console-assets/app.js', 'console-assets/app.css']) assert.ok(files.includes(asset), `server ships ${asset}`);
       const stray = files.filter((f) => /\.test\.|\.test-d\.|\.map$|test-support\/|e2e\/|fixtures\/|tsbuildinfo/.test(f));
       assert.deepEqual(stray, [], `${name} ships no tests, fixtures or source maps`);
     }

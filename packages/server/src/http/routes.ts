@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { ProtocolError, exceedsJsonDepth, isProtocolError, isRecord, publishResultBody, type PublishResult } from '@switchboard/protocol';
 import { requestHeaders } from '../auth/headers.js';
+import { ConsoleRoutes } from '../console/routes.js';
 import { answerScrape, type Scrape } from '../observability/metrics-endpoint.js';
 import { logRequest } from '../observability/request-log.js';
 import type { Core } from '../ops/core.js';
@@ -17,11 +18,13 @@ export interface HttpState {
   ready: boolean;
   /** What `GET /metrics` answers on this port; `undefined` when it is not served here (off, or on `server.metricsPort`). */
   scrape: Scrape | undefined;
+  /** What `/console` answers; `undefined` when the console is off (then `/console` is a 404 like any unknown path). */
+  console: ConsoleRoutes | undefined;
 }
 
 /**
  * The HTTP API: `POST /event` (publish, with its CORS preflight `OPTIONS /event`), `GET /healthz`,
- * `GET /metrics`. Every response carries `x-amzn-RequestId`; errors are
+ * `GET /metrics`, `GET /event/history`, and `/console` when enabled. Every response carries `x-amzn-RequestId`; errors are
  * `{ errors: [{ errorType, message, errorCode }] }`. CORS applies to `/event` only: no other page
  * may read health or metrics from a browser.
  */
@@ -93,6 +96,11 @@ async function route(core: Core, state: HttpState, cors: Cors, protection: Prote
   if (path === '/event/history') {
     if (req.method !== 'GET') throw methodNotAllowed(req, 'GET');
     return void sendJson(res, 200, await readHistory(core, req, new URL(req.url ?? '/', 'http://localhost'), requestId));
+  }
+  if (state.console !== undefined && path !== undefined && ConsoleRoutes.handles(path)) {
+    const refusal = protection.admitConsole(req);
+    if (refusal !== undefined) return void sendJson(res, refusal.error.status, { errors: [refusal.error.toWire()] });
+    return void (await state.console.answer(req, res, path, requestId));
   }
   if (path !== '/event') throw new ProtocolError('ResourceNotFound', `No route ${req.method} ${path}`);
   if (req.method !== 'POST') throw methodNotAllowed(req, 'POST');

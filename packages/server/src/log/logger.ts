@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { Writable } from 'node:stream';
 import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import type { LogTail } from './tail.js';
 
 /**
  * Log levels, from quietest to most verbose: AppSync's names (`NONE`, `ERROR`, `INFO`, `DEBUG`,
@@ -48,6 +50,8 @@ export interface LoggerOptions {
   write?: (line: string) => void;
   /** Human-readable lines (pino-pretty, loaded only then) instead of JSON. @default false */
   pretty?: boolean;
+  /** Also keeps every written line (as JSON, redacted, before pretty printing) here: the console's log tail. */
+  tail?: LogTail;
 }
 
 /**
@@ -85,6 +89,18 @@ function wrap(log: PinoLogger): Logger {
 }
 
 function destination(options: LoggerOptions): DestinationStream {
+  const stream = output(options);
+  const tail = options.tail;
+  if (tail === undefined) return stream;
+  return {
+    write: (line: string) => {
+      tail.push(line);
+      stream.write(line);
+    },
+  };
+}
+
+function output(options: LoggerOptions): DestinationStream {
   const write = options.write;
   if (options.pretty) {
     // pino-pretty is CommonJS and only needed for readable output: loaded on this path alone.
@@ -94,7 +110,8 @@ function destination(options: LoggerOptions): DestinationStream {
       colorize: write === undefined && process.stdout.isTTY === true,
       translateTime: 'SYS:HH:MM:ss.l',
       singleLine: true,
-      ...(write !== undefined && { destination: { write } }),
+      // pino-pretty pipes into its destination, so it needs a real stream.
+      ...(write !== undefined && { destination: new Writable({ write: (chunk: Buffer, _encoding, done) => (write(chunk.toString()), done()) }) }),
     });
   }
   if (write !== undefined) return { write };

@@ -101,6 +101,16 @@ export class Protection {
     return refusal === undefined ? undefined : this.#refused(refusal, 'http', ip);
   }
 
+  /**
+   * Admits a request of the web console (its page and its API) or refuses it: the address lists
+   * only. The rate rules count connects and publishes, which the console's reads are not.
+   */
+  admitConsole(req: IncomingMessage): Refusal | undefined {
+    const ip = this.clientIp(req);
+    const refusal = this.#checkLists(ip);
+    return refusal === undefined ? undefined : this.#refused(refusal, 'http', ip);
+  }
+
   /** Clients tracked by the rate rules (the larger of the two). */
   get trackedClients(): number {
     return Math.max(this.#connects?.size ?? 0, this.#publishes?.size ?? 0);
