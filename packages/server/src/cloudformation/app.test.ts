@@ -34,7 +34,7 @@ Resources:
     Properties: { ApiId: !GetAtt Api.ApiId, Name: javads, Type: AWS_LAMBDA, LambdaConfig: { LambdaFunctionArn: !GetAtt Java.Arn } }
   Aurora:
     Type: AWS::AppSync::DataSource
-    Properties: { ApiId: !GetAtt Api.ApiId, Name: aurora, Type: RELATIONAL_DATABASE, RelationalDatabaseConfig: { RelationalDatabaseSourceType: RDS_HTTP_ENDPOINT, RdsHttpEndpointConfig: { DbClusterIdentifier: arn:aws:rds:us-east-1:1:cluster:c, DatabaseName: app } } }
+    Properties: { ApiId: !GetAtt Api.ApiId, Name: aurora, Type: RELATIONAL_DATABASE, RelationalDatabaseConfig: { RelationalDatabaseSourceType: RDS_HTTP_ENDPOINT, RdsHttpEndpointConfig: { DbClusterIdentifier: !ImportValue SharedCluster, DatabaseName: app } } }
   Bus:
     Type: AWS::AppSync::DataSource
     Properties: { ApiId: !GetAtt Api.ApiId, Name: bus, Type: AMAZON_EVENTBRIDGE, EventBridgeConfig: { EventBusArn: arn:aws:events:us-east-1:1:event-bus/orders } }
@@ -93,7 +93,7 @@ describe('an app definition with parts that exist only in AWS', () => {
       `disabled: auth mode AWS_IAM is disabled: IAM signatures are checked against local access keys, and the template has none; to enable it, set auth.iam.accessKeys in ${overrides}`,
       `disabled: auth mode AMAZON_COGNITO_USER_POOLS is disabled: the user pool Pool is created by the stack and exists only once deployed; to enable it, set auth.cognito.userPoolId and region (a deployed pool), optionally jwksUri in ${overrides}`,
       'disabled: namespace jvm is disabled: OnPublish uses the data source javads (AWS_LAMBDA): function Java has runtime java21; Switchboard runs nodejs*, python3.* and provided.*',
-      `disabled: namespace sql is disabled: OnPublish uses the data source aurora (RELATIONAL_DATABASE): it is the Aurora cluster arn:aws:rds:us-east-1:1:cluster:c (database app), reached through the RDS Data API in AWS; set dataSources.aurora.connectionString in ${overrides}`,
+      `disabled: namespace sql is disabled: OnPublish uses the data source aurora (RELATIONAL_DATABASE): it is the Aurora cluster {\"Fn::ImportValue\":\"SharedCluster\"} (database app), reached through the RDS Data API in AWS; set dataSources.aurora.connectionString in ${overrides}`,
       `disabled: namespace events is disabled: OnPublish uses the data source bus (AMAZON_EVENTBRIDGE): it puts events on the bus arn:aws:events:us-east-1:1:event-bus/orders, which exists only in AWS; set dataSources.bus.endpoint in ${overrides}`,
       'disabled: namespace found is disabled: OnPublish uses the data source search (AMAZON_OPENSEARCH_SERVICE): data sources of type AMAZON_OPENSEARCH_SERVICE are not supported',
       'disabled: namespace members is disabled: subscribe accepts only AMAZON_COGNITO_USER_POOLS, disabled locally',

@@ -41,7 +41,8 @@ export function mapDataSources(ctx: MapContext, apiId: string): Map<string, Mapp
       out.set(name, { usable: true, type, ...mapOne(ctx, id, name, type, override, fix) });
     } catch (err) {
       if (!(err instanceof UnmappableError || err instanceof UnresolvableError)) throw err;
-      out.set(name, { usable: false, type, why: err instanceof UnresolvableError ? `${err.message}; ${fix('…')}` : err.message });
+      const why = err instanceof UnresolvableError ? `${err.message}; give dataSources.${name} (in switchboard.yaml's dataSources form) in ${ctx.overridesName}` : err.message;
+      out.set(name, { usable: false, type, why });
     }
   }
   return out;
@@ -49,13 +50,22 @@ export function mapDataSources(ctx: MapContext, apiId: string): Map<string, Mapp
 
 function mapOne(ctx: MapContext, id: string, name: string, type: string, override: Record<string, unknown> | undefined, fix: (what: string) => string): { entry: Record<string, unknown>; direct?: Record<string, unknown> } {
   const resource = ctx.template.Resources[id];
-  const config = (key: string): Record<string, unknown> => (ctx.intrinsics.resolve(prop(resource, key) ?? {}) as Record<string, unknown>) ?? {};
+  // Each value is resolved only where it is needed, so an override can stand in for one that exists only in AWS.
+  const raw = (key: string): Record<string, unknown> => (prop(resource, key) ?? {}) as Record<string, unknown>;
+  const value = (v: unknown, where: string): string => ctx.intrinsics.string(v, `${id}.${where}`);
+  const described = (v: unknown): string => {
+    try {
+      return String(ctx.intrinsics.resolve(v) ?? '?');
+    } catch {
+      return JSON.stringify(v);
+    }
+  };
   switch (type) {
     case 'AWS_LAMBDA': {
       if (override !== undefined) {
         return { entry: { type, name, ...override }, direct: { ...override } };
       }
-      const arn = String(config('LambdaConfig')['LambdaFunctionArn']);
+      const arn = value(raw('LambdaConfig')['LambdaFunctionArn'], 'LambdaConfig.LambdaFunctionArn');
       const fn = locate(ctx, (stack) => stack.intrinsics.resourceOfArn(arn, 'AWS::Lambda::Function'));
       const targetFix = fix('function (a handler file), codeDir with handler and runtime, or url');
       if (fn === undefined) throw new UnmappableError(`its function ${arn} is not in the assembly; ${targetFix}`);
@@ -63,12 +73,12 @@ function mapOne(ctx: MapContext, id: string, name: string, type: string, overrid
       return { entry: { type, name, timeoutMs, ...target }, direct: { ...target, name: fnName, timeoutMs } };
     }
     case 'AMAZON_DYNAMODB': {
-      const ddb = config('DynamoDBConfig');
-      const tableName = String(ddb['TableName']);
+      const ddb = raw('DynamoDBConfig');
+      const tableName = typeof override?.['tableName'] === 'string' ? override['tableName'] : value(ddb['TableName'], 'DynamoDBConfig.TableName');
       const table = locate(ctx, (stack) => stack.intrinsics.resourceNamed(tableName, 'AWS::DynamoDB::Table'));
       // The stack's own region (`Ref AWS::Region`) is the one AWS gives the server, except on a local endpoint, where the SDK still needs one.
-      const ownRegion = JSON.stringify((prop(resource, 'DynamoDBConfig') as Record<string, unknown> | undefined)?.['AwsRegion']) === '{"Ref":"AWS::Region"}';
-      const region = typeof ddb['AwsRegion'] === 'string' && (!ownRegion || override?.['endpoint'] !== undefined) ? ddb['AwsRegion'] : undefined;
+      const ownRegion = JSON.stringify(ddb['AwsRegion']) === '{"Ref":"AWS::Region"}';
+      const region = ddb['AwsRegion'] !== undefined && (!ownRegion || override?.['endpoint'] !== undefined) ? value(ddb['AwsRegion'], 'DynamoDBConfig.AwsRegion') : undefined;
       const entry: Record<string, unknown> = { type, name, tableName, ...(region !== undefined && { region }) };
       if (table !== undefined) Object.assign(entry, tableShape(table.ctx, table.id));
       else if (override?.['endpoint'] === undefined && override?.['keySchema'] === undefined) {
@@ -77,24 +87,26 @@ function mapOne(ctx: MapContext, id: string, name: string, type: string, overrid
       return { entry: { ...entry, ...override } };
     }
     case 'RELATIONAL_DATABASE': {
-      const rds = (config('RelationalDatabaseConfig')['RdsHttpEndpointConfig'] ?? {}) as Record<string, unknown>;
+      const rds = (raw('RelationalDatabaseConfig')['RdsHttpEndpointConfig'] ?? {}) as Record<string, unknown>;
       const connectionString = override?.['connectionString'];
       if (typeof connectionString !== 'string') {
-        throw new UnmappableError(`it is the Aurora cluster ${String(rds['DbClusterIdentifier'] ?? '?')} (database ${String(rds['DatabaseName'] ?? '?')}), reached through the RDS Data API in AWS; ${fix('connectionString')} (postgres://… or mysql://… of a local database)`);
+        throw new UnmappableError(`it is the Aurora cluster ${described(rds['DbClusterIdentifier'])} (database ${described(rds['DatabaseName'])}), reached through the RDS Data API in AWS; ${fix('connectionString')} (postgres://… or mysql://… of a local database)`);
       }
       const engine = override?.['engine'] ?? (/^(mysql|mariadb):/i.test(connectionString) ? 'mysql' : 'postgresql');
       return { entry: { type, name, engine, ...override } };
     }
     case 'HTTP': {
-      const http = config('HttpConfig');
+      const http = raw('HttpConfig');
       if (http['AuthorizationConfig'] !== undefined) ctx.notes.push({ level: 'ignored', message: `data source ${name}: HttpConfig.AuthorizationConfig (IAM signing) is not done locally` });
-      return { entry: { type, name, endpoint: http['Endpoint'], ...override } };
+      const endpoint = typeof override?.['endpoint'] === 'string' ? override['endpoint'] : value(http['Endpoint'], 'HttpConfig.Endpoint');
+      return { entry: { type, name, endpoint, ...override } };
     }
     case 'AMAZON_EVENTBRIDGE': {
-      const bus = String(config('EventBridgeConfig')['EventBusArn']);
+      const arn = raw('EventBridgeConfig')['EventBusArn'];
       if (override === undefined) {
-        throw new UnmappableError(`it puts events on the bus ${bus}, which exists only in AWS; ${fix('endpoint')} (a local EventBridge-compatible endpoint), or dataSources.${name}.region to use the bus in AWS`);
+        throw new UnmappableError(`it puts events on the bus ${described(arn)}, which exists only in AWS; ${fix('endpoint')} (a local EventBridge-compatible endpoint), or dataSources.${name}.region to use the bus in AWS`);
       }
+      const bus = typeof override['eventBusName'] === 'string' ? override['eventBusName'] : value(arn, 'EventBridgeConfig.EventBusArn');
       return { entry: { type, name, eventBusName: bus.split('/').pop() ?? bus, ...override } };
     }
     default:
