@@ -18,7 +18,7 @@ Resources:
     Properties:
       Name: notes
       EventConfig:
-        AuthProviders: [{ AuthType: API_KEY }, { AuthType: AWS_IAM }, { AuthType: AMAZON_COGNITO_USER_POOLS, CognitoConfig: { UserPoolId: !Ref Pool, AwsRegion: !Ref AWS::Region } }]
+        AuthProviders: [{ AuthType: API_KEY }, { AuthType: AWS_IAM }, { AuthType: AMAZON_COGNITO_USER_POOLS, CognitoConfig: { UserPoolId: !Ref Pool, AwsRegion: !Ref AWS::Region } }, { AuthType: OPENID_CONNECT, OpenIDConnectConfig: { Issuer: !ImportValue SharedIssuer } }]
         ConnectionAuthModes: [{ AuthType: API_KEY }, { AuthType: AWS_IAM }]
         DefaultPublishAuthModes: [{ AuthType: API_KEY }]
         DefaultSubscribeAuthModes: [{ AuthType: API_KEY }]
@@ -92,6 +92,7 @@ describe('an app definition with parts that exist only in AWS', () => {
     for (const expected of [
       `disabled: auth mode AWS_IAM is disabled: IAM signatures are checked against local access keys, and the template has none; to enable it, set auth.iam.accessKeys in ${overrides}`,
       `disabled: auth mode AMAZON_COGNITO_USER_POOLS is disabled: the user pool Pool is created by the stack and exists only once deployed; to enable it, set auth.cognito.userPoolId and region (a deployed pool), optionally jwksUri in ${overrides}`,
+      `disabled: auth mode OPENID_CONNECT is disabled: Fn::ImportValue "SharedIssuer" is an output of a stack that is not in the assembly, which exists only in AWS; to enable it, set auth.oidc in ${overrides}`,
       'disabled: namespace jvm is disabled: OnPublish uses the data source javads (AWS_LAMBDA): function Java has runtime java21; Switchboard runs nodejs*, python3.* and provided.*',
       `disabled: namespace sql is disabled: OnPublish uses the data source aurora (RELATIONAL_DATABASE): it is the Aurora cluster {\"Fn::ImportValue\":\"SharedCluster\"} (database app), reached through the RDS Data API in AWS; set dataSources.aurora.connectionString in ${overrides}`,
       `disabled: namespace events is disabled: OnPublish uses the data source bus (AMAZON_EVENTBRIDGE): it puts events on the bus arn:aws:events:us-east-1:1:event-bus/orders, which exists only in AWS; set dataSources.bus.endpoint in ${overrides}`,

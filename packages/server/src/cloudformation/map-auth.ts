@@ -35,7 +35,8 @@ export function randomApiKey(): string {
  */
 export function mapAuth(ctx: MapContext, apiId: string): MappedAuth {
   const config = (prop(ctx.template.Resources[apiId], 'EventConfig') ?? {}) as Record<string, unknown>;
-  const providers = (ctx.intrinsics.resolve(config['AuthProviders'] ?? []) as Record<string, unknown>[]) ?? [];
+  // Each provider's settings are resolved when it is mapped, so one that exists only in AWS disables that mode alone.
+  const providers = (Array.isArray(config['AuthProviders']) ? config['AuthProviders'] : ctx.intrinsics.resolve(config['AuthProviders'] ?? [])) as Record<string, unknown>[];
   const auth: Record<string, unknown> = {};
   const enabled = new Set<AuthModeName>();
   let apiKeys: LocalApiKey[] = [];
@@ -43,7 +44,7 @@ export function mapAuth(ctx: MapContext, apiId: string): MappedAuth {
     ctx.notes.push({ level: 'disabled', message: `auth mode ${mode} is disabled: ${why}; to enable it, set ${add} in ${ctx.overridesName}` });
   };
   for (const provider of providers) {
-    const mode = String(provider['AuthType']);
+    const mode = ctx.intrinsics.string(provider['AuthType'], 'AuthType');
     try {
       switch (mode) {
         case 'API_KEY':
@@ -57,7 +58,7 @@ export function mapAuth(ctx: MapContext, apiId: string): MappedAuth {
           auth['cognito'] = ctx.overrides.auth.cognito ?? cognito(ctx, provider['CognitoConfig'] as Record<string, unknown> | undefined);
           break;
         case 'OPENID_CONNECT':
-          auth['oidc'] = ctx.overrides.auth.oidc ?? oidc(provider['OpenIDConnectConfig'] as Record<string, unknown> | undefined);
+          auth['oidc'] = ctx.overrides.auth.oidc ?? oidc(ctx, provider['OpenIDConnectConfig'] as Record<string, unknown> | undefined);
           break;
         case 'AWS_IAM':
           if (ctx.overrides.auth.iam === undefined) throw new UnmappableError('IAM signatures are checked against local access keys, and the template has none', 'auth.iam.accessKeys');
@@ -77,7 +78,7 @@ export function mapAuth(ctx: MapContext, apiId: string): MappedAuth {
     const listed = config[key] === undefined ? fallback : (ctx.intrinsics.resolve(config[key]) as { AuthType: string }[]).map((m) => m.AuthType as AuthModeName);
     return listed.filter((m) => (AUTH_MODES as readonly string[]).includes(m));
   };
-  const all = [...providers.map((p) => String(p['AuthType']) as AuthModeName)];
+  const all = providers.map((p) => ctx.intrinsics.string(p['AuthType'], 'AuthType') as AuthModeName);
   const connection = modes('ConnectionAuthModes', all).filter((m) => enabled.has(m));
   if (connection.length === 0) {
     throw new UnmappableError(`no connection auth mode of the API ${apiId} can be used locally (see the disabled modes above); enable one in ${ctx.overridesName}`);
@@ -141,13 +142,14 @@ function cognito(ctx: MapContext, config: Record<string, unknown> | undefined): 
   };
 }
 
-function oidc(config: Record<string, unknown> | undefined): Record<string, unknown> {
-  const issuer = config?.['Issuer'];
-  if (typeof issuer !== 'string') throw new UnmappableError('the issuer is not a plain URL in the template', 'auth.oidc.issuer');
+function oidc(ctx: MapContext, config: Record<string, unknown> | undefined): Record<string, unknown> {
+  const field = (key: string): unknown => (config?.[key] === undefined ? undefined : ctx.intrinsics.resolve(config[key]));
+  const issuer = ctx.intrinsics.string(config?.['Issuer'], 'OpenIDConnectConfig.Issuer');
+  const [clientId, iatTTL, authTTL] = [field('ClientId'), field('IatTTL'), field('AuthTTL')];
   return {
     issuer,
-    ...(typeof config?.['ClientId'] === 'string' && { clientId: config['ClientId'] }),
-    ...(typeof config?.['IatTTL'] === 'number' && { iatTTL: config['IatTTL'] }),
-    ...(typeof config?.['AuthTTL'] === 'number' && { authTTL: config['AuthTTL'] }),
+    ...(typeof clientId === 'string' && { clientId }),
+    ...(iatTTL !== undefined && { iatTTL: Number(iatTTL) }),
+    ...(authTTL !== undefined && { authTTL: Number(authTTL) }),
   };
 }
