@@ -56,6 +56,21 @@ export function resourcesOfType(template: Template, type: string): [string, Temp
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
 
+/**
+ * The resources of one type that belong to the API `apiId` (their `ApiId` is its local id or its
+ * ARN), as `[logicalId, resource]`; one whose `ApiId` cannot be resolved belongs to none.
+ */
+export function resourcesOfApi(ctx: MapContext, type: string, apiId: string): [string, TemplateResource][] {
+  const ids = new Set([`local-${apiId}`, ctx.intrinsics.arnOf(apiId)]);
+  return resourcesOfType(ctx.template, type).filter(([, resource]) => {
+    try {
+      return ids.has(String(ctx.intrinsics.resolve(prop(resource, 'ApiId'))));
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** A path in the generated folder, registered with its content. */
 export function generatedFile(ctx: MapContext, relative: string, content: string): string {
   const path = join(ctx.generatedDir, relative);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { AUTH_MODES } from '../auth/types.js';
 import type { AuthModeName } from '../config/auth-schema.js';
-import { locate, prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
+import { locate, prop, resourcesOfApi, UnmappableError, type MapContext } from './context.js';
 import { UnresolvableError } from './intrinsics.js';
 import { lambdaTarget } from './map-functions.js';
 
@@ -94,16 +94,7 @@ function modeKey(mode: string): string {
 
 /** The `AWS::AppSync::ApiKey` resources of the API, each with its local value. */
 function localApiKeys(ctx: MapContext, apiId: string): LocalApiKey[] {
-  const ids = new Set([`local-${apiId}`, ctx.intrinsics.arnOf(apiId)]);
-  const keys = resourcesOfType(ctx.template, 'AWS::AppSync::ApiKey')
-    .filter(([, r]) => {
-      try {
-        return ids.has(String(ctx.intrinsics.resolve(prop(r, 'ApiId'))));
-      } catch {
-        return false;
-      }
-    })
-    .map(([id]) => id);
+  const keys = resourcesOfApi(ctx, 'AWS::AppSync::ApiKey', apiId).map(([id]) => id);
   if (keys.length === 0) {
     keys.push('LocalApiKey');
     ctx.notes.push({ level: 'generated', message: 'the API has the API_KEY mode but no AWS::AppSync::ApiKey; a local key LocalApiKey was made' });

@@ -1,4 +1,4 @@
-import { locate, prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
+import { locate, prop, resourcesOfApi, UnmappableError, type MapContext } from './context.js';
 import { UnresolvableError } from './intrinsics.js';
 import { lambdaTarget } from './map-functions.js';
 
@@ -23,16 +23,8 @@ function camel(value: unknown): unknown {
  * stack need the overrides file, and are unusable (with the reason) without it.
  */
 export function mapDataSources(ctx: MapContext, apiId: string): Map<string, MappedDataSource> {
-  const ids = new Set([`local-${apiId}`, ctx.intrinsics.arnOf(apiId)]);
   const out = new Map<string, MappedDataSource>();
-  for (const [id, resource] of resourcesOfType(ctx.template, 'AWS::AppSync::DataSource')) {
-    let apiOf: string;
-    try {
-      apiOf = String(ctx.intrinsics.resolve(prop(resource, 'ApiId')));
-    } catch {
-      continue;
-    }
-    if (!ids.has(apiOf)) continue;
+  for (const [id, resource] of resourcesOfApi(ctx, 'AWS::AppSync::DataSource', apiId)) {
     const name = ctx.intrinsics.string(prop(resource, 'Name'), `${id}.Name`);
     const type = ctx.intrinsics.string(prop(resource, 'Type'), `${id}.Type`);
     const override = ctx.overrides.dataSources[name];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AuthModeName } from '../config/auth-schema.js';
 import { objectKeyOf } from './cdk-out.js';
-import { generatedFile, prop, resourcesOfType, UnmappableError, type MapContext } from './context.js';
+import { generatedFile, prop, resourcesOfApi, UnmappableError, type MapContext } from './context.js';
 import { UnresolvableError } from './intrinsics.js';
 import type { MappedAuth } from './map-auth.js';
 import type { MappedDataSource } from './map-data-sources.js';
@@ -26,19 +26,11 @@ interface HandlerConfig {
  * what to add.
  */
 export function mapNamespaces(ctx: MapContext, apiId: string, auth: MappedAuth, sources: ReadonlyMap<string, MappedDataSource>): MappedNamespaces {
-  const ids = new Set([`local-${apiId}`, ctx.intrinsics.arnOf(apiId)]);
   const namespaces: Record<string, unknown>[] = [];
   const used = new Map<string, Record<string, unknown>>();
   /** Data sources a namespace names: an unusable one is reported with the namespace it disables. */
   const named = new Set<string>();
-  for (const [id, resource] of resourcesOfType(ctx.template, 'AWS::AppSync::ChannelNamespace')) {
-    let apiOf: string;
-    try {
-      apiOf = String(ctx.intrinsics.resolve(prop(resource, 'ApiId')));
-    } catch {
-      continue;
-    }
-    if (!ids.has(apiOf)) continue;
+  for (const [id, resource] of resourcesOfApi(ctx, 'AWS::AppSync::ChannelNamespace', apiId)) {
     const name = ctx.intrinsics.string(prop(resource, 'Name'), `${id}.Name`);
     try {
       const ns: Record<string, unknown> = { name };
