@@ -298,7 +298,7 @@ export class Connection implements QueueHolder {
       sourceIp: this.#sourceIp,
     });
     if (this.#closed) return;
-    const sub = new Subscription(message.id, channel.path, this);
+    const sub = new Subscription(message.id, channel.path, this, this.#core.limits.sendBufferBytes);
     this.#subscriptions.set(message.id, sub);
     try {
       await startSubscription(this.#core, sub, message.since);

@@ -11,6 +11,8 @@ export interface FrameSink {
   drained(): Promise<boolean>;
   /** Closes the connection with 4003 HistoryGap. */
   historyGap(): void;
+  /** Closes the connection with 4001 as a slow consumer. */
+  cutSlowConsumer(reason: string): void;
 }
 
 /**
@@ -18,12 +20,17 @@ export interface FrameSink {
  * `{"type":"data","id":"<id>","event":` + the shared encoded event (with, on a channel with
  * history, its `channel` and `position` fields) + `}`, handed to the socket as three parts: no
  * copy and no re-encoding per delivery (D1). Frames delivered before `subscribe_success` (and,
- * on a resume, before the replay has been sent) wait in `early` (see docs/architecture.md).
+ * on a resume, before the replay has been sent) wait in `early` (see docs/architecture.md), up to
+ * `maxEarlyBytes`: a replay that a client reads too slowly for the live traffic meanwhile would
+ * otherwise hold that traffic without bound, outside the send buffer's limit. Past it the
+ * connection is cut as a slow consumer (4001), as a full send buffer is.
  */
 export class Subscription implements HistorySubscription {
   readonly #head: Buffer;
   readonly #sink: FrameSink;
   #early: Buffer[] | undefined = [];
+  #earlyBytes = 0;
+  readonly #maxEarlyBytes: number;
   /** Reused for every delivery: the sink writes the parts before returning. */
   readonly #parts: Buffer[];
 
@@ -31,14 +38,23 @@ export class Subscription implements HistorySubscription {
     readonly id: string,
     readonly pattern: string,
     sink: FrameSink,
+    maxEarlyBytes: number,
   ) {
     this.#head = Buffer.from(dataFramePrefix(id), 'utf8');
     this.#sink = sink;
+    this.#maxEarlyBytes = maxEarlyBytes;
     this.#parts = [this.#head, CLOSE, CLOSE];
   }
 
   deliver(encodedEvent: Buffer): void {
     if (this.#early !== undefined) {
+      this.#earlyBytes += encodedEvent.length;
+      if (this.#earlyBytes > this.#maxEarlyBytes) {
+        this.#early = [];
+        this.#earlyBytes = 0;
+        this.#sink.cutSlowConsumer('live events held during a replay passed limits.sendBufferBytes');
+        return;
+      }
       this.#early.push(encodedEvent);
       return;
     }
@@ -62,6 +78,7 @@ export class Subscription implements HistorySubscription {
   release(): void {
     const early = this.#early ?? [];
     this.#early = undefined;
+    this.#earlyBytes = 0;
     for (const event of early) this.#send(event);
   }
 
