@@ -48,7 +48,7 @@ describe('the console served by the switchboard command', { skip: available.ok ?
   });
 
   it('start with console.enabled: the page holds no key, the API refuses without one, and the page works once the key is typed', async () => {
-    const url = await start(['start', '--config', config('enabled', { console: { enabled: true } })]);
+    const url = await start(['start', '--config', config('enabled', { console: { enabled: true, modes: ['API_KEY'] } })]);
     const html = await (await fetch(`${url}/console`)).text();
     assert.match(html, /<div id="app">/);
     assert.ok(!html.includes(KEY));

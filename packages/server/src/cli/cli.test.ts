@@ -44,6 +44,15 @@ describe('switchboard CLI', () => {
     assert.match(start.stderr(), /limits\.publishesPerSecond/);
   });
 
+  it('start refuses console.enabled without console.modes (any app holding a key could read the log tail), with exit code 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sb-cli-'));
+    const config = join(dir, 'console.yaml');
+    await writeFile(config, 'auth:\n  apiKeys: [{ key: da2-consolekeyconsolekey000000 }]\nnamespaces:\n  - name: default\nconsole:\n  enabled: true\n');
+    const start = run(['start', '--config', config, '--port', '0']);
+    assert.equal(await start.exited, 2);
+    assert.match(start.stderr(), /console\.enabled needs console\.modes in switchboard start/);
+  });
+
   it('start without --config and unknown commands exit with 2 and the usage', async () => {
     const start = run(['start']);
     assert.equal(await start.exited, 2);

@@ -19,7 +19,7 @@ const USAGE = `Usage:
       console at /console unless the file says console.enabled: false.
   switchboard start --config FILE [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty] [--workers N|auto]
       Runs with a configuration file (YAML or JSON; \${VAR} reads the environment). See docs/configuration.md.
-      The web console is off unless the file says console.enabled: true (docs/console.md).
+      The web console is off unless the file says console.enabled: true and console.modes (docs/console.md).
       --workers runs N processes sharing the port (auto: one per core); needs a redis or nats broker.
   switchboard dev   --cdk DIR | --template FILE [--overrides FILE] [--port N] [--host H] [--tls-cert FILE --tls-key FILE] [--log-level L] [--pretty]
       Runs an AppSync Events app from its CDK cloud assembly (cdk.out) or CloudFormation template, and
@@ -80,6 +80,13 @@ export async function main(argv: string[]): Promise<number | undefined> {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     return print(`switchboard: ${err.message}`, 2, 'stderr');
+  }
+  if (command === 'start' && config.console.enabled && config.console.modes === undefined) {
+    return print(
+      'switchboard: console.enabled needs console.modes in switchboard start: name the auth modes whose credentials may read the console\'s overview, figures and log tail (an operators\' mode; API_KEY only if your API keys are not handed to apps). See docs/console.md.',
+      2,
+      'stderr',
+    );
   }
   const tlsProblem = config.server.tls && checkTlsFiles(config.server.tls);
   if (tlsProblem) return print(`switchboard: ${tlsProblem}`, 2, 'stderr');
