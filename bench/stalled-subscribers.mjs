@@ -71,7 +71,9 @@ async function runWave(wave) {
       const ws = await open((_ws, text) => text.includes('"type":"subscribe_success"') && ready());
       ws.send(JSON.stringify({ type: 'subscribe', id: `s${i + j}`, channel: '/bench/room', authorization: { 'x-api-key': KEY } }));
       await subscribed;
-      ws._socket.pause();
+      // ws.pause(), not ws._socket.pause(): ws resumes its socket whenever its receiver drains
+      // unless the WebSocket itself is paused, and the subscriber would read after all.
+      ws.pause();
       subscribers.push(ws);
     }));
   }
@@ -106,12 +108,14 @@ async function runWave(wave) {
 
 const metrics = await (await fetch(`${http}/metrics`)).text();
 const cut = Number(/switchboard_disconnects_total\{reason="slow_consumer"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+const disconnects = Object.fromEntries([...metrics.matchAll(/switchboard_disconnects_total\{reason="(\w+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]));
+const queuedBytes = Number(/switchboard_outbound_queued_bytes (\d+)/.exec(metrics)?.[1] ?? 0);
 
 for (const ws of subscribers) ws.terminate();
 await stop(server);
 
 const mib = (b) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
-console.log(JSON.stringify({ subscribers: SUBSCRIBERS, events: EVENTS, eventBytes: event.length, limits, rssAtStart: mib(rssAtStart), cut }));
+console.log(JSON.stringify({ subscribers: SUBSCRIBERS, events: EVENTS, eventBytes: event.length, limits, rssAtStart: mib(rssAtStart), cut, disconnects, queuedBytesAtEnd: queuedBytes }));
 console.table(Object.fromEntries(waves.map((w) => [`wave ${w.wave}`, {
   [`RSS, ${SUBSCRIBERS} subscribed`]: mib(w.subscribed),
   'RSS peak': mib(w.peak),

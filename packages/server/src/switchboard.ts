@@ -155,7 +155,7 @@ export class Switchboard {
   #addGauges(config: Readonly<Config>): void {
     const { registry } = this.core.metrics;
     registry.gauge('switchboard_connections', 'Open WebSocket connections.', () => this.#realtime.connections.size);
-    registry.gauge('switchboard_outbound_queued_bytes', 'Bytes queued to WebSocket clients at the last budget check (limits.sendBufferTotalBytes).', () => this.core.outbound.queuedBytes);
+    registry.gauge('switchboard_outbound_queued_bytes', 'Bytes queued to WebSocket clients and not yet taken by the kernel (limits.sendBufferTotalBytes caps them).', () => this.core.outbound.queuedBytes);
     registry.gauge('switchboard_subscriptions', 'Active subscriptions on this node.', () => this.#subscriptionCount());
     registry.gauge('switchboard_broker_up', 'Whether the broker takes publishes, with every interest of this node in place (1) or not (0).', () => [
       [{ broker: config.broker.type }, this.core.fanout.brokerReady ? 1 : 0],

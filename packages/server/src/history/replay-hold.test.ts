@@ -30,7 +30,7 @@ describe('history: live events held while a replay waits for a slow client', () 
       // replay to a client that does not read stops between pages, waiting for it to drain.
       await publishBatches(publisher, '/big/room', 400, event, 'old');
 
-      (reader.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      reader.ws.pause();
       reader.send({ type: 'subscribe', id: 'r', channel: '/big/room', since: start, authorization: { 'x-api-key': TEST_KEY } });
       // Live events while the replay waits: 6 MB, past the 4 MiB a connection may hold.
       await publishBatches(publisher, '/big/room', 120, event, 'live');
@@ -38,7 +38,7 @@ describe('history: live events held while a replay waits for a slow client', () 
       const metrics = async (): Promise<string> => fetch(`${server.httpUrl}/metrics`).then((r) => r.text());
       await eventually(metrics, (text) => /switchboard_disconnects_total\{reason="slow_consumer"\} 1\b/.test(text), 'the stalled reader to be cut as a slow consumer', 15_000);
       await eventually(() => watcher.frames.filter((f) => f.type === 'data').length, (n) => n === 2600, 'the watcher to receive every event', 20_000);
-      (reader.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+      reader.ws.resume();
       assert.ok([4001, 1006].includes((await reader.closed).code));
     } finally {
       reader.ws.terminate();

@@ -81,7 +81,7 @@ describe('per-connection limits (D13)', () => {
     await slow.subscribe('slow', '/default/flood', TEST_KEY);
     await fast.subscribe('fast', '/default/flood', TEST_KEY);
     // Stop reading: the server's send buffer for this socket can only grow.
-    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    slow.ws.pause();
     const event = JSON.stringify('y'.repeat(200 * 1024));
     const batches = 60;
     let resumed = false;
@@ -95,7 +95,7 @@ describe('per-connection limits (D13)', () => {
       // A client that catches up within the grace period reads its backlog, then the 4001 close frame.
       if (!resumed && server.logs.some((l) => l['msg'] === 'closing slow consumer')) {
         resumed = true;
-        (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+        slow.ws.resume();
       }
     }
     await fast.next((f) => f.type === 'data' && fast.frames.filter((x) => x.type === 'data').length === batches * 5, 10000);

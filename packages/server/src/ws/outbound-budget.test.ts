@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createLogger } from '../log/logger.js';
 import { TEST_KEY, startTestServer } from '../test-support/server.js';
+import { OutboundBudget, type QueueHolder } from './outbound-budget.js';
 import WebSocket from 'ws';
 import { TestClient, settle } from '../test-support/ws-client.js';
 import { eventually } from '../test-support/until.js';
@@ -8,7 +10,7 @@ import { eventually } from '../test-support/until.js';
 const MIB = 1024 * 1024;
 
 /** Stops reading: the server's queue for this socket can only grow. */
-const stall = (client: TestClient): void => (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+const stall = (client: TestClient): void => client.ws.pause();
 
 describe('process-wide outbound budget (limits.sendBufferTotalBytes)', () => {
   it('cuts the stalled subscribers once the queued bytes of all sockets pass the budget, and the others keep receiving every event', async () => {
@@ -53,7 +55,7 @@ describe('process-wide outbound budget (limits.sendBufferTotalBytes)', () => {
       await eventually(() => server.switchboard.connectionCount, (n) => n === healthy.length + 1, 'only the healthy subscribers and the publisher to stay connected', 15_000);
       await eventually(() => received, (counts) => counts.every((n) => n === sent), `every healthy subscriber to receive all ${sent} events`, 30_000);
       for (const client of stalled) {
-        (client.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+        client.ws.resume();
         assert.ok([4001, 1006].includes((await client.closed).code));
       }
     } finally {
@@ -61,5 +63,19 @@ describe('process-wide outbound budget (limits.sendBufferTotalBytes)', () => {
       await Promise.all([...healthy, publisher].map((c) => c.close()));
       await server.close();
     }
+  });
+
+  it('reports what is queued now (the metrics gauge), not what was queued at its last check', () => {
+    const budget = new OutboundBudget(MIB, createLogger({ level: 'silent' }));
+    const holder = (bufferedAmount: number): QueueHolder & { bufferedAmount: number } => ({ bufferedAmount, enqueuedBytes: bufferedAmount, cutSlowConsumer: () => undefined });
+    const a = holder(300);
+    const b = holder(700);
+    budget.track(a);
+    budget.track(b);
+    assert.equal(budget.queuedBytes, 1000);
+    a.bufferedAmount = 0;
+    assert.equal(budget.queuedBytes, 700);
+    budget.untrack(b);
+    assert.equal(budget.queuedBytes, 0);
   });
 });

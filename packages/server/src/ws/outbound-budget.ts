@@ -43,8 +43,6 @@ export class OutboundBudget {
   #sinceCheck = 0;
   #checking = false;
   #warnedAt = -Infinity;
-  /** The total at the last check, for the metrics gauge. */
-  queuedBytes = 0;
 
   constructor(budgetBytes: number, log: Logger, now: () => number = Date.now) {
     this.#budget = budgetBytes;
@@ -59,6 +57,13 @@ export class OutboundBudget {
 
   untrack(holder: QueueHolder): void {
     this.#holders.delete(holder);
+  }
+
+  /** The bytes queued for all tracked sockets now (the metrics gauge; O(connections), read per scrape). */
+  get queuedBytes(): number {
+    let total = 0;
+    for (const holder of this.#holders.keys()) total += holder.bufferedAmount;
+    return total;
   }
 
   /** Counts bytes just handed to a socket; checks the budget when enough were sent since the last check. */
@@ -87,7 +92,6 @@ export class OutboundBudget {
         }
         total += queued;
       }
-      this.queuedBytes = total;
       if (total <= this.#budget) return;
       const target = Math.floor((this.#budget * 3) / 4);
       stalled.sort((a, b) => b.bufferedAmount - a.bufferedAmount);
@@ -98,7 +102,6 @@ export class OutboundBudget {
         holder.cutSlowConsumer('outbound budget exceeded');
         cut++;
       }
-      this.queuedBytes = total;
       if (cut > 0) this.#log.warn('outbound budget exceeded: stalled connections cut', { budget: this.#budget, cut, queuedBytes: total });
       else if (now - this.#warnedAt >= WARN_EVERY_MS) {
         this.#warnedAt = now;
